@@ -1,0 +1,192 @@
+import net from 'node:net'
+import { IoTimeoutError } from './scan-status.js'
+import type { Target } from './target.js'
+
+/** Bounds the framework puts on every connection, whatever the module does. */
+export interface ConnectionLimits {
+  /** How long a TCP connect may take. */
+  connectTimeoutMs: number
+  /** How long one read may wait for the next bytes. */
+  readTimeoutMs: number
+  /** How long the whole exchange may last, from connect to close (defeats trickling peers). */
+  deadlineMs: number
+  /** How many bytes are kept from the peer; past that the connection is closed (defeats floods). */
+  maxBytes: number
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  connectTimeoutMs: 3000,
+  readTimeoutMs: 2000,
+  deadlineMs: 10_000,
+  maxBytes: 64 * 1024,
+}
+
+/**
+ * A TCP connection owned by the framework. Modules read and write through it; it keeps every byte
+ * received (up to `maxBytes`) so a partial result survives any failure, and it enforces the limits.
+ * Reads advance a cursor over the received bytes, so bytes seen by one reader (the protocol
+ * detector) can still be read by the next (the module).
+ */
+export class Connection {
+  readonly target: Target
+  readonly limits: ConnectionLimits
+  /** The peer sent more than `maxBytes`; the rest was not read. */
+  truncated = false
+  /** The deadline passed and the connection was closed by us. */
+  deadlineHit = false
+  private readonly socket: net.Socket
+  private buffer: Buffer = Buffer.alloc(0)
+  private cursor = 0
+  private ended = false
+  private failure: Error | undefined
+  private wake: (() => void) | undefined
+  private readonly deadlineTimer: NodeJS.Timeout
+
+  private constructor(socket: net.Socket, target: Target, limits: ConnectionLimits) {
+    this.socket = socket
+    this.target = target
+    this.limits = limits
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('end', () => this.finish())
+    socket.on('close', () => this.finish())
+    socket.on('error', (err) => {
+      this.failure ??= err
+      this.finish()
+    })
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineHit = true
+      this.close()
+    }, limits.deadlineMs)
+    this.deadlineTimer.unref()
+  }
+
+  /** Connects, or rejects with the socket error (ECONNREFUSED ...) or an IoTimeoutError. */
+  static open(target: Target, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: target.ip, port: target.port, noDelay: true })
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(new IoTimeoutError(`connect to ${target.ip}:${target.port} timed out`))
+      }, limits.connectTimeoutMs)
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        socket.removeAllListeners('error')
+        resolve(new Connection(socket, target, limits))
+      })
+      socket.once('error', (err) => {
+        clearTimeout(timer)
+        socket.destroy()
+        reject(err)
+      })
+    })
+  }
+
+  /** Every byte received so far (at most `maxBytes`). */
+  get received(): Buffer {
+    return this.buffer
+  }
+
+  /** Bytes received but not yet read. */
+  get unread(): Buffer {
+    return this.buffer.subarray(this.cursor)
+  }
+
+  /** The peer closed, the connection failed, or we closed it. */
+  get isEnded(): boolean {
+    return this.ended
+  }
+
+  get error(): Error | undefined {
+    return this.failure
+  }
+
+  /**
+   * Waits until `done(unread)` holds, or the peer closes, or the byte limit is reached; returns the
+   * unread bytes and moves the cursor past them. Throws IoTimeoutError when `timeoutMs` passes
+   * first (the bytes stay in `received`).
+   */
+  async readUntil(done: (unread: Buffer) => boolean, timeoutMs = this.limits.readTimeoutMs): Promise<Buffer> {
+    const started = Date.now()
+    while (!done(this.unread) && !this.ended) {
+      const left = timeoutMs - (Date.now() - started)
+      if (left <= 0 || !(await this.waitForData(left))) {
+        throw new IoTimeoutError(`no complete reply within ${timeoutMs} ms`)
+      }
+    }
+    return this.take()
+  }
+
+  /** Returns the next bytes that arrive (or those already unread); an empty buffer at end of stream. */
+  read(timeoutMs = this.limits.readTimeoutMs): Promise<Buffer> {
+    return this.readUntil((b) => b.length > 0, timeoutMs)
+  }
+
+  /** Collects whatever arrives within `ms` (or until close) without failing on silence. */
+  async readFor(ms: number): Promise<Buffer> {
+    const started = Date.now()
+    while (!this.ended) {
+      const left = ms - (Date.now() - started)
+      if (left <= 0) break
+      await this.waitForData(left)
+    }
+    return this.take()
+  }
+
+  write(data: Buffer | string): Promise<void> {
+    if (this.ended) return Promise.reject(this.failure ?? new Error('connection closed'))
+    return new Promise((resolve, reject) => {
+      this.socket.write(data, (err) => (err ? reject(err) : resolve()))
+    })
+  }
+
+  close(): void {
+    this.socket.destroy()
+    this.finish()
+  }
+
+  private take(): Buffer {
+    const out = this.unread
+    this.cursor = this.buffer.length
+    return out
+  }
+
+  private onData(chunk: Buffer): void {
+    const room = this.limits.maxBytes - this.buffer.length
+    if (chunk.length > room) {
+      this.buffer = Buffer.concat([this.buffer, chunk.subarray(0, Math.max(0, room))])
+      this.truncated = true
+      this.close()
+    } else {
+      this.buffer = Buffer.concat([this.buffer, chunk])
+    }
+    this.notify()
+  }
+
+  private finish(): void {
+    if (this.ended) return
+    this.ended = true
+    clearTimeout(this.deadlineTimer)
+    this.socket.destroy()
+    this.notify()
+  }
+
+  private notify(): void {
+    const wake = this.wake
+    this.wake = undefined
+    wake?.()
+  }
+
+  /** Resolves true when something happened (data or end), false when `ms` passed. */
+  private waitForData(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined
+        resolve(false)
+      }, ms)
+      this.wake = () => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+    })
+  }
+}

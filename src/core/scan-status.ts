@@ -1,0 +1,31 @@
+/** How one grab ended (zgrab2's vocabulary). Partial results are kept whatever the status. */
+export const SCAN_STATUSES = [
+  'success',
+  'connection-refused',
+  'io-timeout',
+  'io-error',
+  'protocol-error',
+] as const
+export type ScanStatus = (typeof SCAN_STATUSES)[number]
+
+/** The peer sent something this protocol cannot make sense of. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError'
+}
+
+/** A read or connect deadline passed. */
+export class IoTimeoutError extends Error {
+  override name = 'IoTimeoutError'
+}
+
+/** Maps any error thrown during a grab to its status, in one place. */
+export function statusFromError(err: unknown): ScanStatus {
+  if (err instanceof ProtocolError) return 'protocol-error'
+  if (err instanceof IoTimeoutError) return 'io-timeout'
+  const code = (err as { code?: unknown } | null)?.code
+  if (code === 'ECONNREFUSED') return 'connection-refused'
+  if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || (err as Error | null)?.name === 'TimeoutError') {
+    return 'io-timeout'
+  }
+  return 'io-error'
+}
