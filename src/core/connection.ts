@@ -132,6 +132,11 @@ export class Connection {
     return this.take()
   }
 
+  /** Lets the next reader see every byte from the start again (the detector peeked, the module reads). */
+  rewind(): void {
+    this.cursor = 0
+  }
+
   write(data: Buffer | string): Promise<void> {
     if (this.ended) return Promise.reject(this.failure ?? new Error('connection closed'))
     return new Promise((resolve, reject) => {

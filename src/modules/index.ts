@@ -1,4 +1,7 @@
 import type { ProtocolModule } from '../core/protocol-module.js'
+import { httpModule } from './http/index.js'
+import { sshModule } from './ssh/index.js'
+import { telnetModule } from './telnet/index.js'
 
 /** The built-in protocol modules, in the order the reply detector tries them. */
-export const builtinModules: readonly ProtocolModule<unknown>[] = []
+export const builtinModules: readonly ProtocolModule<unknown>[] = [sshModule, httpModule, telnetModule]

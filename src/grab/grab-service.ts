@@ -1,0 +1,121 @@
+import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
+import { printable } from '../core/printable.js'
+import type { GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
+import type { ScanRecord } from '../core/record.js'
+import { type ScanStatus, statusFromError } from '../core/scan-status.js'
+import type { Target } from '../core/target.js'
+import { builtinModules } from '../modules/index.js'
+import { moduleForPort, moduleForReply } from './module-selection.js'
+
+export interface GrabOptions {
+  scanId: string
+  limits?: Partial<ConnectionLimits>
+  /** The modules to choose from (default: the built-in list). */
+  modules?: readonly ProtocolModule<unknown>[]
+  /** How long a port with no known protocol may stay silent before we send the generic probe. */
+  bannerWaitMs?: number
+}
+
+/** nmap's GetRequest: most services answer it with something that names their protocol. */
+const GENERIC_PROBE = 'GET / HTTP/1.0\r\n\r\n'
+
+/**
+ * Grabs one open service and returns its record. The port suggests a module; when that module
+ * finds another protocol (or none fits the port), the reply decides: first what the server sent
+ * unprompted, then its answer to a generic probe.
+ */
+export async function grabService(target: Target, options: GrabOptions): Promise<ScanRecord> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const modules = options.modules ?? builtinModules
+  const opened: Connection[] = []
+  const dial = async () => {
+    const conn = await Connection.open(target, limits)
+    opened.push(conn)
+    return conn
+  }
+  const run = async <R>(module: ProtocolModule<R>, conn: Connection) =>
+    module.grab({ target, conn, limits, redial: dial })
+
+  try {
+    const suggested = moduleForPort(modules, target)
+    let first: GrabOutcome<unknown> | undefined
+    let heard: Buffer = Buffer.alloc(0)
+    if (suggested) {
+      const conn = await dial()
+      first = await run(suggested, conn)
+      if (first.status === 'success' || first.status === 'connection-refused') {
+        return toRecord(target, options.scanId, suggested, first)
+      }
+      heard = conn.received
+    } else {
+      const conn = await dial()
+      heard = await conn.readFor(options.bannerWaitMs ?? Math.min(limits.readTimeoutMs, 1500))
+      const spoken = moduleForReply(modules, heard)
+      if (spoken) {
+        conn.rewind()
+        return toRecord(target, options.scanId, spoken, await run(spoken, conn))
+      }
+    }
+
+    const byBanner = moduleForReply(modules, heard, suggested)
+    if (byBanner) return toRecord(target, options.scanId, byBanner, await run(byBanner, await dial()))
+
+    const probe = await dial()
+    await probe.write(GENERIC_PROBE)
+    const answer = await probe.readFor(limits.readTimeoutMs)
+    const byAnswer = moduleForReply(modules, answer, suggested)
+    if (byAnswer) return toRecord(target, options.scanId, byAnswer, await run(byAnswer, await dial()))
+
+    if (suggested && first) return toRecord(target, options.scanId, suggested, first)
+    const raw = heard.length > 0 ? heard : answer
+    return unknownRecord(target, options.scanId, raw.length > 0 ? 'success' : 'io-timeout', raw)
+  } catch (err) {
+    return unknownRecord(
+      target,
+      options.scanId,
+      statusFromError(err),
+      Buffer.alloc(0),
+      (err as Error).message,
+    )
+  } finally {
+    for (const conn of opened) conn.close()
+  }
+}
+
+function toRecord<R>(
+  target: Target,
+  scanId: string,
+  module: ProtocolModule<R>,
+  outcome: GrabOutcome<R>,
+): ScanRecord {
+  const record = baseRecord(target, scanId, module.name, outcome.status)
+  if (outcome.result !== undefined) {
+    record.data[module.name] = outcome.result
+    record.banner = module.describe(outcome.result).banner
+  }
+  if (outcome.error !== undefined && outcome.status !== 'success') record.error = outcome.error
+  return record
+}
+
+/** A service that answered in no protocol we know: what it said is still the banner. */
+function unknownRecord(target: Target, scanId: string, status: ScanStatus, raw: Buffer, error?: string) {
+  const record = baseRecord(target, scanId, 'unknown', status)
+  record.banner = printable(raw, 1024)
+  record.data.unknown = { bytes: raw.length, hex: raw.subarray(0, 256).toString('hex') }
+  if (error !== undefined) record.error = error
+  return record
+}
+
+function baseRecord(target: Target, scanId: string, protocol: string, status: ScanStatus): ScanRecord {
+  return {
+    ip: target.ip,
+    port: target.port,
+    transport: target.transport,
+    protocol,
+    timestamp: new Date().toISOString(),
+    scan_id: scanId,
+    status,
+    banner: '',
+    data: {},
+  }
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto'
+import { printable } from '../../core/printable.js'
+import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
+import { statusFromError } from '../../core/scan-status.js'
+import type { HttpAuthChallenge, HttpResult } from './result.js'
+import { completeBody, type HttpHead, header, parseHead } from './wire.js'
+
+const BODY_EXCERPT = 2048
+
+export const httpModule: ProtocolModule<HttpResult> = {
+  name: 'http',
+  description: 'HTTP/1.1 GET /: status, headers in order, title, auth realm, body hash',
+  transport: 'tcp',
+  defaultPorts: [80, 81, 82, 8000, 8001, 8008, 8080, 8081, 8088, 8888, 7547, 37215, 52869, 5000, 49152],
+  detect: (reply) => /^HTTP\/\d/.test(reply.subarray(0, 8).toString('latin1')),
+
+  async grab({ conn, target }): Promise<GrabOutcome<HttpResult>> {
+    const path = '/'
+    const result: HttpResult = {
+      request: { method: 'GET', path },
+      headers: [],
+      body_length: 0,
+      truncated: false,
+    }
+    let head: HttpHead | undefined
+    try {
+      await conn.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${target.ip}:${target.port}\r\n` +
+          'User-Agent: Mozilla/5.0 (compatible; mamori/0.1)\r\nAccept: */*\r\nConnection: close\r\n\r\n',
+      )
+      await conn.readUntil((b) => {
+        head = parseHead(b)
+        return head !== undefined
+      })
+      if (!head) return { status: 'io-error', result, error: 'connection closed before the response headers' }
+      const parsed = head
+      fillHead(result, parsed, path)
+      let body: Buffer | undefined
+      try {
+        await conn.readUntil((b) => {
+          body = completeBody(parsed, b, false)
+          return body !== undefined
+        })
+      } catch {
+        // a body that never completes still has the bytes that came
+      }
+      body ??= completeBody(parsed, conn.received, true) ?? conn.received.subarray(parsed.bodyStart)
+      fillBody(result, body, conn.truncated)
+      return { status: 'success', result }
+    } catch (err) {
+      return { status: statusFromError(err), result, error: (err as Error).message }
+    }
+  },
+
+  describe(result) {
+    const banner = result.status_line
+      ? [result.status_line, ...result.headers.map(([n, v]) => `${n}: ${v}`)].join('\r\n')
+      : ''
+    const observations = []
+    if (result.server) observations.push({ key: 'http.server', value: result.server })
+    if (result.title) observations.push({ key: 'http.title', value: result.title })
+    if (result.www_authenticate)
+      observations.push({ key: 'http.wwwauth', value: result.www_authenticate.raw })
+    return { banner, observations }
+  },
+}
+
+function fillHead(result: HttpResult, head: HttpHead, path: string): void {
+  result.protocol = head.protocol
+  result.status_code = head.status_code
+  result.status_line = printable(Buffer.from(head.status_line, 'latin1'), 512)
+  result.headers = head.headers
+    .slice(0, 100)
+    .map(([n, v]) => [printable(Buffer.from(n, 'latin1'), 128), printable(Buffer.from(v, 'latin1'), 1024)])
+  const server = header(result, 'server')
+  if (server) result.server = server
+  const location = header(result, 'location')
+  if (location) result.location = location
+  const auth = header(result, 'www-authenticate')
+  if (auth) result.www_authenticate = parseChallenge(auth, path)
+}
+
+function fillBody(result: HttpResult, body: Buffer, truncated: boolean): void {
+  result.body_length = body.length
+  result.body_sha256 = createHash('sha256').update(body).digest('hex')
+  result.body = printable(body.subarray(0, BODY_EXCERPT), BODY_EXCERPT)
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body.toString('utf8'))?.[1]?.trim()
+  if (title) result.title = printable(Buffer.from(title), 256)
+  result.truncated = truncated
+}
+
+function parseChallenge(raw: string, path: string): HttpAuthChallenge {
+  const scheme = /^\s*([A-Za-z][\w-]*)/.exec(raw)?.[1] ?? ''
+  const realm = /realm\s*=\s*(?:"([^"]*)"|([^,\s]*))/i.exec(raw)
+  const challenge: HttpAuthChallenge = { scheme, raw, path }
+  const value = realm?.[1] ?? realm?.[2]
+  if (value !== undefined) challenge.realm = value
+  return challenge
+}

@@ -1,0 +1,85 @@
+import { printable } from '../../core/printable.js'
+import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
+import { IoTimeoutError, statusFromError } from '../../core/scan-status.js'
+import { classifyPrompt } from './prompt.js'
+import type { TelnetResult } from './result.js'
+import { answer, IAC, optionName, parseTelnet } from './wire.js'
+
+/** Beyond this many we stop answering: a flood gets no more of our bytes. */
+const MAX_ANSWERS = 32
+
+export const telnetModule: ProtocolModule<TelnetResult> = {
+  name: 'telnet',
+  description: 'Telnet option negotiation, banner and login prompt',
+  transport: 'tcp',
+  defaultPorts: [23, 2323, 2223, 9527, 9530, 992],
+  detect(reply) {
+    if (reply[0] === IAC && (reply[1] ?? 0) >= 0xfb) return true
+    const { kind } = classifyPrompt(reply.toString('latin1'))
+    return kind === 'login' || kind === 'password'
+  },
+
+  async grab({ conn }): Promise<GrabOutcome<TelnetResult>> {
+    const result: TelnetResult = {
+      banner: '',
+      prompt_kind: 'none',
+      will: [],
+      do: [],
+      wont: [],
+      dont: [],
+      negotiations: 0,
+      truncated: false,
+    }
+    let text: Buffer = Buffer.alloc(0)
+    let pending: Buffer = Buffer.alloc(0)
+    let answered = 0
+    try {
+      while (!conn.isEnded) {
+        const chunk = await conn.read()
+        if (chunk.length === 0) break
+        const parsed = parseTelnet(Buffer.concat([pending, chunk]))
+        pending = parsed.rest
+        for (const n of parsed.negotiations) {
+          result.negotiations++
+          const seen = result[n.verb]
+          const name = optionName(n.option)
+          if (!seen.includes(name) && seen.length < 64) seen.push(name)
+          const reply = answer(n)
+          if (reply && answered < MAX_ANSWERS) {
+            answered++
+            await conn.write(reply)
+          }
+        }
+        text = Buffer.concat([text, parsed.text])
+        if (classifyPrompt(text.toString('latin1')).kind !== 'none') break
+      }
+    } catch (err) {
+      // silence after a banner is how a telnet server waits for us: not a failure
+      if (!(err instanceof IoTimeoutError) || (text.length === 0 && result.negotiations === 0)) {
+        finish(result, text, conn.truncated)
+        return { status: statusFromError(err), result, error: (err as Error).message }
+      }
+    }
+    finish(result, text, conn.truncated)
+    if (text.length === 0 && result.negotiations === 0) {
+      return { status: 'io-error', result, error: 'connection closed without a banner' }
+    }
+    if (result.negotiations === 0 && /^(?:HTTP\/|SSH-|RTSP\/)/.test(result.banner)) {
+      return { status: 'protocol-error', result, error: 'the reply is another protocol' }
+    }
+    return { status: 'success', result }
+  },
+
+  describe(result) {
+    const banner = result.banner
+    return { banner, observations: banner.trim() ? [{ key: 'telnet.banner', value: banner }] : [] }
+  },
+}
+
+function finish(result: TelnetResult, text: Buffer, truncated: boolean): void {
+  result.banner = printable(text)
+  const { kind, prompt } = classifyPrompt(result.banner)
+  result.prompt_kind = kind
+  if (prompt !== undefined) result.prompt = prompt
+  result.truncated = truncated
+}
