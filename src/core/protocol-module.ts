@@ -2,6 +2,7 @@ import type { Connection, ConnectionLimits } from './connection.js'
 import type { Observation } from './record.js'
 import type { ScanStatus } from './scan-status.js'
 import type { Target, Transport } from './target.js'
+import type { UdpExchange } from './udp.js'
 
 /** What a module gets for one grab: an open connection the framework owns, and a way to open another. */
 export interface GrabContext {
@@ -10,6 +11,8 @@ export interface GrabContext {
   readonly limits: ConnectionLimits
   /** A fresh connection to the same target under the same limits (closed by the framework). */
   redial(): Promise<Connection>
+  /** UDP modules only: the framework's datagram exchange with the target (they do not use `conn`). */
+  readonly udp?: UdpExchange
 }
 
 /** Every grab ends in a status; `result` holds whatever was learnt, even on failure. */
