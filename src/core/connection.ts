@@ -1,5 +1,5 @@
 import net from 'node:net'
-import { IoTimeoutError } from './scan-status.js'
+import { DeadlineError, IoTimeoutError } from './scan-status.js'
 import type { Target } from './target.js'
 
 /** Bounds the framework puts on every connection, whatever the module does. */
@@ -108,10 +108,14 @@ export class Connection {
   async readUntil(done: (unread: Buffer) => boolean, timeoutMs = this.limits.readTimeoutMs): Promise<Buffer> {
     const started = Date.now()
     while (!done(this.unread) && !this.ended) {
+      if (this.deadlineHit) break
       const left = timeoutMs - (Date.now() - started)
       if (left <= 0 || !(await this.waitForData(left))) {
         throw new IoTimeoutError(`no complete reply within ${timeoutMs} ms`)
       }
+    }
+    if (this.deadlineHit && !done(this.unread)) {
+      throw new DeadlineError(`exchange exceeded its ${this.limits.deadlineMs} ms deadline`)
     }
     return this.take()
   }

@@ -18,6 +18,11 @@ export class IoTimeoutError extends Error {
   override name = 'IoTimeoutError'
 }
 
+/** The whole exchange ran past its deadline (a trickling or endless peer); what came is kept. */
+export class DeadlineError extends IoTimeoutError {
+  override name = 'DeadlineError'
+}
+
 /** Maps any error thrown during a grab to its status, in one place. */
 export function statusFromError(err: unknown): ScanStatus {
   if (err instanceof ProtocolError) return 'protocol-error'

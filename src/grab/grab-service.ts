@@ -33,40 +33,42 @@ export async function grabService(target: Target, options: GrabOptions): Promise
     opened.push(conn)
     return conn
   }
-  const run = async <R>(module: ProtocolModule<R>, conn: Connection) =>
-    module.grab({ target, conn, limits, redial: dial })
+  const run = async (module: ProtocolModule<unknown>, conn?: Connection): Promise<Attempt> => {
+    const used = conn ?? (await dial())
+    const outcome = await module.grab({ target, conn: used, limits, redial: dial })
+    return { module, outcome, received: used.received }
+  }
+  const finish = (attempt: Attempt) => toRecord(target, options.scanId, attempt)
 
   try {
     const suggested = moduleForPort(modules, target)
-    let first: GrabOutcome<unknown> | undefined
-    let heard: Buffer = Buffer.alloc(0)
+    let first: Attempt | undefined
+    let heard: Buffer
     if (suggested) {
-      const conn = await dial()
-      first = await run(suggested, conn)
-      if (first.status === 'success' || first.status === 'connection-refused') {
-        return toRecord(target, options.scanId, suggested, first)
-      }
-      heard = conn.received
+      first = await run(suggested)
+      if (first.outcome.status === 'success' || first.outcome.status === 'connection-refused')
+        return finish(first)
+      heard = first.received
     } else {
       const conn = await dial()
       heard = await conn.readFor(options.bannerWaitMs ?? Math.min(limits.readTimeoutMs, 1500))
       const spoken = moduleForReply(modules, heard)
       if (spoken) {
         conn.rewind()
-        return toRecord(target, options.scanId, spoken, await run(spoken, conn))
+        return finish(await run(spoken, conn))
       }
     }
 
     const byBanner = moduleForReply(modules, heard, suggested)
-    if (byBanner) return toRecord(target, options.scanId, byBanner, await run(byBanner, await dial()))
+    if (byBanner) return finish(await run(byBanner))
 
     const probe = await dial()
     await probe.write(GENERIC_PROBE)
     const answer = await probe.readFor(limits.readTimeoutMs)
     const byAnswer = moduleForReply(modules, answer, suggested)
-    if (byAnswer) return toRecord(target, options.scanId, byAnswer, await run(byAnswer, await dial()))
+    if (byAnswer) return finish(await run(byAnswer))
 
-    if (suggested && first) return toRecord(target, options.scanId, suggested, first)
+    if (first) return finish(first)
     const raw = heard.length > 0 ? heard : answer
     return unknownRecord(target, options.scanId, raw.length > 0 ? 'success' : 'io-timeout', raw)
   } catch (err) {
@@ -82,17 +84,21 @@ export async function grabService(target: Target, options: GrabOptions): Promise
   }
 }
 
-function toRecord<R>(
-  target: Target,
-  scanId: string,
-  module: ProtocolModule<R>,
-  outcome: GrabOutcome<R>,
-): ScanRecord {
+interface Attempt {
+  module: ProtocolModule<unknown>
+  outcome: GrabOutcome<unknown>
+  /** Every byte the peer sent on the module's connection. */
+  received: Buffer
+}
+
+function toRecord(target: Target, scanId: string, { module, outcome, received }: Attempt): ScanRecord {
   const record = baseRecord(target, scanId, module.name, outcome.status)
   if (outcome.result !== undefined) {
     record.data[module.name] = outcome.result
     record.banner = module.describe(outcome.result).banner
   }
+  // a grab that failed half-way still shows what the peer said
+  if (record.banner === '' && received.length > 0) record.banner = printable(received, 1024)
   if (outcome.error !== undefined && outcome.status !== 'success') record.error = outcome.error
   return record
 }

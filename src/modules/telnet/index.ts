@@ -1,6 +1,6 @@
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { IoTimeoutError, statusFromError } from '../../core/scan-status.js'
+import { DeadlineError, IoTimeoutError, statusFromError } from '../../core/scan-status.js'
 import { classifyPrompt } from './prompt.js'
 import type { TelnetResult } from './result.js'
 import { answer, IAC, optionName, parseTelnet } from './wire.js'
@@ -55,7 +55,8 @@ export const telnetModule: ProtocolModule<TelnetResult> = {
       }
     } catch (err) {
       // silence after a banner is how a telnet server waits for us: not a failure
-      if (!(err instanceof IoTimeoutError) || (text.length === 0 && result.negotiations === 0)) {
+      const quietAfterBanner = err instanceof IoTimeoutError && !(err instanceof DeadlineError)
+      if (!quietAfterBanner || (text.length === 0 && result.negotiations === 0)) {
         finish(result, text, conn.truncated)
         return { status: statusFromError(err), result, error: (err as Error).message }
       }

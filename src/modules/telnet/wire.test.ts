@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { answer, parseTelnet } from './wire.js'
+
+test('separates negotiations, subnegotiations and text; unescapes IAC IAC', () => {
+  const input = Buffer.from([
+    0xff, 0xfd, 0x01, 0xff, 0xfb, 0x03, 0x41, 0xff, 0xff, 0x42, 0xff, 0xfa, 0x18, 0x01, 0xff, 0xf0, 0x43,
+  ])
+  const out = parseTelnet(input)
+  assert.deepEqual(out.negotiations, [
+    { verb: 'do', option: 1 },
+    { verb: 'will', option: 3 },
+  ])
+  assert.deepEqual(out.subnegotiations, [0x18])
+  assert.deepEqual([...out.text], [0x41, 0xff, 0x42, 0x43])
+  assert.equal(out.rest.length, 0)
+})
+
+test('an unfinished command at the end of a chunk is kept for the next one', () => {
+  const first = parseTelnet(Buffer.from([0x41, 0xff, 0xfd]))
+  assert.deepEqual([...first.text], [0x41])
+  assert.deepEqual([...first.rest], [0xff, 0xfd])
+  const second = parseTelnet(Buffer.concat([first.rest, Buffer.from([0x1f, 0x42])]))
+  assert.deepEqual(second.negotiations, [{ verb: 'do', option: 31 }])
+  assert.deepEqual([...second.text], [0x42])
+})
+
+test('answers politely: refuses what it is asked to do, accepts only ECHO and SGA from the server', () => {
+  assert.deepEqual([...(answer({ verb: 'do', option: 31 }) ?? [])], [0xff, 0xfc, 31])
+  assert.deepEqual([...(answer({ verb: 'will', option: 1 }) ?? [])], [0xff, 0xfd, 1])
+  assert.deepEqual([...(answer({ verb: 'will', option: 24 }) ?? [])], [0xff, 0xfe, 24])
+  assert.equal(answer({ verb: 'wont', option: 1 }), undefined)
+})
+
+test('random bytes never throw and never lose text bytes that are not commands', () => {
+  let seed = 12345
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed & 0xff
+  }
+  for (let round = 0; round < 2000; round++) {
+    const bytes = Buffer.from(Array.from({ length: 1 + (next() % 64) }, next))
+    const out = parseTelnet(bytes)
+    assert.ok(out.text.length + out.rest.length <= bytes.length)
+  }
+})
