@@ -1,7 +1,13 @@
 import type { ProtocolModule } from '../core/protocol-module.js'
+import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
 
 /** The built-in protocol modules, in the order the reply detector tries them. */
-export const builtinModules: readonly ProtocolModule<unknown>[] = [sshModule, httpModule, telnetModule]
+export const builtinModules: readonly ProtocolModule<unknown>[] = [
+  sshModule,
+  httpModule,
+  telnetModule,
+  ftpModule,
+]

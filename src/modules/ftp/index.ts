@@ -1,0 +1,87 @@
+import type { Connection } from '../../core/connection.js'
+import { printable } from '../../core/printable.js'
+import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
+import { statusFromError } from '../../core/scan-status.js'
+import type { FtpResult } from './result.js'
+import { type FtpReply, featureList, parseReply, replyText } from './wire.js'
+
+/** The customary anonymous password: an address that names the tool and reaches no one. */
+const ANON_PASSWORD = 'mamori@example.invalid'
+
+/** Reads replies one at a time from an offset of its own, so a pipelining server's next reply is kept. */
+class ReplyReader {
+  private offset = 0
+  constructor(private readonly conn: Connection) {}
+
+  async command(line: string): Promise<FtpReply> {
+    await this.conn.write(`${line}\r\n`)
+    return this.next()
+  }
+
+  async next(): Promise<FtpReply> {
+    let reply: FtpReply | undefined
+    await this.conn.readUntil(() => {
+      reply = parseReply(this.conn.received.subarray(this.offset))
+      return reply !== undefined
+    })
+    if (!reply) throw new Error('connection closed before a complete FTP reply')
+    this.offset += reply.length
+    return reply
+  }
+}
+
+function text(reply: FtpReply): string {
+  return printable(Buffer.from(replyText(reply), 'latin1'), 1024)
+}
+
+export const ftpModule: ProtocolModule<FtpResult> = {
+  name: 'ftp',
+  description: 'FTP greeting, FEAT and SYST before login, anonymous login allowed',
+  transport: 'tcp',
+  defaultPorts: [21, 2121],
+  // SMTP greets with 220 too
+  detect: (reply) =>
+    /^220[ -]/.test(reply.toString('latin1')) && !/SMTP|\bmail\b/i.test(reply.toString('latin1')),
+
+  async grab({ conn }): Promise<GrabOutcome<FtpResult>> {
+    const result: FtpResult = { banner: '' }
+    const reader = new ReplyReader(conn)
+    try {
+      const greeting = await reader.next()
+      result.banner = text(greeting)
+      result.banner_code = greeting.code
+      if (greeting.code !== 220) {
+        return { status: 'success', result } // 421 "too many users" still identifies the server
+      }
+    } catch (err) {
+      return { status: statusFromError(err), result, error: (err as Error).message }
+    }
+    // each step after the greeting is optional: a server that refuses it is still an FTP server
+    try {
+      const feat = await reader.command('FEAT')
+      const features = featureList(feat).slice(0, 64)
+      if (feat.code === 211) {
+        result.features = features.map((f) => printable(Buffer.from(f, 'latin1'), 128))
+        result.auth_tls = features.some((f) => /^AUTH\b.*\bTLS\b/i.test(f))
+      }
+      const syst = await reader.command('SYST')
+      if (syst.code === 215) result.syst = text(syst)
+      const user = await reader.command('USER anonymous')
+      let last = user
+      if (user.code === 331) last = await reader.command(`PASS ${ANON_PASSWORD}`)
+      result.anonymous = last.code === 230
+      result.anonymous_reply = `${last.code} ${text(last)}`.slice(0, 256)
+      await conn.write('QUIT\r\n').catch(() => {})
+    } catch (err) {
+      return { status: 'success', result, error: (err as Error).message }
+    }
+    return { status: 'success', result }
+  },
+
+  describe(result) {
+    const observations = []
+    if (result.banner) observations.push({ key: 'ftp.banner', value: result.banner })
+    if (result.syst) observations.push({ key: 'ftp.syst', value: result.syst })
+    return { banner: result.banner, observations }
+  },
+}
