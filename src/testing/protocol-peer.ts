@@ -19,7 +19,7 @@ export interface PeerSession {
  */
 export async function tcpPeer(
   ip: string,
-  script: (session: PeerSession) => Promise<void> | void,
+  script: (session: PeerSession) => unknown,
 ): Promise<{ target: Target; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>()
   const server = net.createServer((socket) => {
