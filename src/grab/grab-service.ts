@@ -1,9 +1,10 @@
 import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
 import { printable } from '../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
+import type { GrabContext, GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
 import type { ScanRecord } from '../core/record.js'
 import { type ScanStatus, statusFromError } from '../core/scan-status.js'
 import type { Target } from '../core/target.js'
+import { UdpExchange, type UdpLimits } from '../core/udp.js'
 import { builtinModules } from '../modules/index.js'
 import { moduleForPort, moduleForReply } from './module-selection.js'
 
@@ -12,6 +13,7 @@ export interface GrabOptions {
   limits?: Partial<ConnectionLimits>
   /** The modules to choose from (default: the built-in list). */
   modules?: readonly ProtocolModule<unknown>[]
+  udpLimits?: Partial<UdpLimits>
   /** How long a port with no known protocol may stay silent before we send the generic probe. */
   bannerWaitMs?: number
 }
@@ -40,6 +42,7 @@ export async function grabService(target: Target, options: GrabOptions): Promise
   }
   const finish = (attempt: Attempt) => toRecord(target, options.scanId, attempt)
 
+  if (target.transport === 'udp') return grabDatagrams(target, options, modules)
   try {
     const suggested = moduleForPort(modules, target)
     let first: Attempt | undefined
@@ -80,6 +83,56 @@ export async function grabService(target: Target, options: GrabOptions): Promise
       (err as Error).message,
     )
   } finally {
+    for (const conn of opened) conn.close()
+  }
+}
+
+/** UDP has no reply to listen for unprompted: only the port's module can ask the right question. */
+async function grabDatagrams(
+  target: Target,
+  options: GrabOptions,
+  modules: readonly ProtocolModule<unknown>[],
+): Promise<ScanRecord> {
+  const module = moduleForPort(modules, target)
+  if (!module)
+    return unknownRecord(
+      target,
+      options.scanId,
+      'protocol-error',
+      Buffer.alloc(0),
+      'no UDP module for this port',
+    )
+  let udp: UdpExchange | undefined
+  const opened: Connection[] = []
+  try {
+    udp = await UdpExchange.open(target, options.udpLimits)
+    const exchange = udp
+    const limits = { ...DEFAULT_LIMITS, ...options.limits }
+    const ctx: GrabContext = {
+      target,
+      limits,
+      udp: exchange,
+      get conn(): Connection {
+        throw new Error(`${module.name} is a UDP module: it has no TCP connection`)
+      },
+      redial: async () => {
+        const conn = await Connection.open({ ...target, transport: 'tcp' }, limits)
+        opened.push(conn)
+        return conn
+      },
+    }
+    const outcome = await module.grab(ctx)
+    return toRecord(target, options.scanId, { module, outcome, received: Buffer.alloc(0) })
+  } catch (err) {
+    return unknownRecord(
+      target,
+      options.scanId,
+      statusFromError(err),
+      Buffer.alloc(0),
+      (err as Error).message,
+    )
+  } finally {
+    udp?.close()
     for (const conn of opened) conn.close()
   }
 }
