@@ -1,0 +1,84 @@
+import { ProtocolError } from '../../core/scan-status.js'
+
+/** An RTSP/1.0 response (RFC 2326 §7): HTTP-shaped, with a CSeq. */
+export interface RtspResponse {
+  status_code: number
+  status_line: string
+  headers: [string, string][]
+  body: Buffer
+  /** Bytes the response took. */
+  length: number
+}
+
+const MAX_HEADERS = 100
+/** A description larger than this is cut: we keep what identifies the stream, not the stream. */
+const MAX_BODY = 16 * 1024
+
+/** Parses one complete response; undefined while incomplete. Throws ProtocolError on another protocol. */
+export function parseResponse(data: Buffer): RtspResponse | undefined {
+  const prefix = data.subarray(0, 5).toString('latin1')
+  if (prefix.length > 0 && !'RTSP/'.startsWith(prefix.slice(0, Math.min(prefix.length, 5)))) {
+    throw new ProtocolError(
+      `not an RTSP response: ${JSON.stringify(data.subarray(0, 40).toString('latin1'))}`,
+    )
+  }
+  let end = data.indexOf('\r\n\r\n')
+  let sep = 4
+  if (end < 0) {
+    end = data.indexOf('\n\n')
+    sep = 2
+    if (end < 0) return undefined
+  }
+  const lines = data.subarray(0, end).toString('latin1').split(/\r?\n/)
+  const statusLine = lines.shift() ?? ''
+  const m = /^RTSP\/\d\.\d\s+(\d{3})(?:\s.*)?$/.exec(statusLine)
+  if (!m) throw new ProtocolError(`not an RTSP status line: ${JSON.stringify(statusLine.slice(0, 80))}`)
+  const headers: [string, string][] = []
+  for (const line of lines.slice(0, MAX_HEADERS)) {
+    const colon = line.indexOf(':')
+    if (colon > 0) headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()])
+  }
+  const declared = Number(header(headers, 'content-length') ?? 0)
+  const wanted = Number.isFinite(declared) && declared > 0 ? Math.min(declared, MAX_BODY) : 0
+  const bodyStart = end + sep
+  if (data.length - bodyStart < wanted) return undefined
+  return {
+    status_code: Number(m[1]),
+    status_line: statusLine,
+    headers,
+    body: data.subarray(bodyStart, bodyStart + wanted),
+    // a cut body still ends this response: the rest of it is never read as the next one
+    length: bodyStart + (declared > wanted ? declared : wanted),
+  }
+}
+
+export function header(headers: [string, string][], name: string): string | undefined {
+  const lower = name.toLowerCase()
+  return headers.find(([n]) => n.toLowerCase() === lower)?.[1]
+}
+
+export interface SdpSummary {
+  /** `s=` session name (cameras often put their model here). */
+  session?: string
+  /** One entry per `m=` line: `video H264`, `audio PCMU`. */
+  media: string[]
+}
+
+/** What an SDP stream description says about the stream, never its addresses. */
+export function summarizeSdp(sdp: string): SdpSummary {
+  const out: SdpSummary = { media: [] }
+  let current: string | undefined
+  for (const raw of sdp.split(/\r?\n/).slice(0, 500)) {
+    const line = raw.trim()
+    if (line.startsWith('s=') && out.session === undefined) out.session = line.slice(2, 130)
+    if (line.startsWith('m=')) {
+      if (current) out.media.push(current)
+      current = line.slice(2).split(' ')[0] ?? ''
+    }
+    const rtp = /^a=rtpmap:\d+\s+([\w.-]+)/.exec(line)
+    if (rtp && current && !current.includes(' ')) current = `${current} ${rtp[1]}`
+  }
+  if (current) out.media.push(current)
+  out.media = out.media.slice(0, 16)
+  return out
+}
