@@ -1,6 +1,7 @@
 import type { ProtocolModule } from '../core/protocol-module.js'
 import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
+import { mqttModule } from './mqtt/index.js'
 import { rtspModule } from './rtsp/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
@@ -12,4 +13,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   telnetModule,
   ftpModule,
   rtspModule,
+  mqttModule,
 ]
