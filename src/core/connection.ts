@@ -1,4 +1,5 @@
 import net from 'node:net'
+import tls from 'node:tls'
 import { DeadlineError, IoTimeoutError } from './scan-status.js'
 import type { Target } from './target.js'
 
@@ -34,7 +35,7 @@ export class Connection {
   truncated = false
   /** The deadline passed and the connection was closed by us. */
   deadlineHit = false
-  private readonly socket: net.Socket
+  private socket: net.Socket
   private buffer: Buffer = Buffer.alloc(0)
   private cursor = 0
   private ended = false
@@ -46,13 +47,7 @@ export class Connection {
     this.socket = socket
     this.target = target
     this.limits = limits
-    socket.on('data', (chunk: Buffer) => this.onData(chunk))
-    socket.on('end', () => this.finish())
-    socket.on('close', () => this.finish())
-    socket.on('error', (err) => {
-      this.failure ??= err
-      this.finish()
-    })
+    this.attach(socket)
     this.deadlineTimer = setTimeout(() => {
       this.deadlineHit = true
       this.close()
@@ -141,6 +136,51 @@ export class Connection {
     this.cursor = 0
   }
 
+  /**
+   * Upgrades the connection to TLS in place (a TLS port, or after a STARTTLS-like command) and
+   * resolves with the TLS socket once the handshake is done; a failed handshake closes the connection.
+   * Certificates are never validated here: a scanner records broken and expired ones. From then on
+   * reads return the decrypted stream, counted against `maxBytes` from zero; the deadline still holds.
+   */
+  async startTls(
+    options: tls.ConnectionOptions = {},
+    timeoutMs = this.limits.readTimeoutMs,
+  ): Promise<tls.TLSSocket> {
+    if (this.ended) throw this.failure ?? new Error('connection closed')
+    const raw = this.socket
+    for (const event of ['data', 'end', 'close', 'error']) raw.removeAllListeners(event)
+    raw.on('error', () => {}) // surfaces on the TLS socket
+    const secure = tls.connect({ rejectUnauthorized: false, ...options, socket: raw })
+    this.socket = secure
+    this.buffer = Buffer.alloc(0)
+    this.cursor = 0
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new IoTimeoutError(`TLS handshake not done within ${timeoutMs} ms`)),
+          timeoutMs,
+        )
+        secure.once('secureConnect', () => {
+          clearTimeout(timer)
+          secure.removeAllListeners('error')
+          resolve()
+        })
+        secure.once('error', (err) => {
+          clearTimeout(timer)
+          reject(err)
+        })
+        raw.once('close', () => reject(new Error('connection closed during the TLS handshake')))
+      })
+    } catch (err) {
+      secure.on('error', () => {})
+      this.failure ??= err as Error
+      this.finish()
+      throw err
+    }
+    this.attach(secure)
+    return secure
+  }
+
   write(data: Buffer | string): Promise<void> {
     if (this.ended) return Promise.reject(this.failure ?? new Error('connection closed'))
     return new Promise((resolve, reject) => {
@@ -151,6 +191,16 @@ export class Connection {
   close(): void {
     this.socket.destroy()
     this.finish()
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('end', () => this.finish())
+    socket.on('close', () => this.finish())
+    socket.on('error', (err) => {
+      this.failure ??= err
+      this.finish()
+    })
   }
 
   private take(): Buffer {

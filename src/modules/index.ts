@@ -5,6 +5,7 @@ import { mqttModule } from './mqtt/index.js'
 import { rtspModule } from './rtsp/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
+import { tlsModule } from './tls/index.js'
 
 /** The built-in protocol modules, in the order the reply detector tries them. */
 export const builtinModules: readonly ProtocolModule<unknown>[] = [
@@ -14,4 +15,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   ftpModule,
   rtspModule,
   mqttModule,
+  tlsModule,
 ]
