@@ -35,6 +35,8 @@ export class Connection {
   truncated = false
   /** The deadline passed and the connection was closed by us. */
   deadlineHit = false
+  /** Our end of the connection, kept from connect time (evidence names source and destination). */
+  readonly local: { ip: string; port: number }
   private socket: net.Socket
   private buffer: Buffer = Buffer.alloc(0)
   private cursor = 0
@@ -47,6 +49,7 @@ export class Connection {
     this.socket = socket
     this.target = target
     this.limits = limits
+    this.local = { ip: socket.localAddress ?? '', port: socket.localPort ?? 0 }
     this.attach(socket)
     this.deadlineTimer = setTimeout(() => {
       this.deadlineHit = true
