@@ -6,6 +6,7 @@ import { rtspModule } from './rtsp/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
 import { tlsModule } from './tls/index.js'
+import { upnpModule } from './upnp/index.js'
 
 /** The built-in protocol modules, in the order the reply detector tries them. */
 export const builtinModules: readonly ProtocolModule<unknown>[] = [
@@ -16,4 +17,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   rtspModule,
   mqttModule,
   tlsModule,
+  upnpModule,
 ]
