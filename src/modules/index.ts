@@ -1,4 +1,5 @@
 import type { ProtocolModule } from '../core/protocol-module.js'
+import { coapModule } from './coap/index.js'
 import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
 import { mqttModule } from './mqtt/index.js'
@@ -18,4 +19,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   mqttModule,
   tlsModule,
   upnpModule,
+  coapModule,
 ]
