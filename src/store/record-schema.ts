@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { SCAN_STATUSES } from '../core/scan-status.js'
+import { ipv4ToNumber } from '../query/ipv4.js'
+
+/** Largest banner accepted from a file; larger ones are refused with the line number, not cut silently. */
+export const MAX_BANNER = 65_536
+
+const text = (max: number) => z.string().max(max)
+const isoTime = z
+  .string()
+  .max(40)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time')
+
+/**
+ * What a record must look like to be stored (imported files are untrusted). Unknown keys are kept
+ * in the stored JSON only when they live under `data`.
+ */
+export const scanRecordSchema = z.object({
+  ip: z.string().refine((s) => ipv4ToNumber(s) !== undefined, 'not an IPv4 address'),
+  port: z.number().int().min(0).max(65535),
+  transport: z.enum(['tcp', 'udp']),
+  protocol: text(64).min(1),
+  timestamp: isoTime,
+  scan_id: text(128).min(1),
+  status: z.enum(SCAN_STATUSES),
+  banner: text(MAX_BANNER),
+  error: text(4096).optional(),
+  data: z.record(z.string(), z.unknown()),
+  fingerprint: z
+    .object({
+      vendor: text(256).optional(),
+      product: text(256).optional(),
+      version: text(256).optional(),
+      device_type: text(256).optional(),
+      os: text(256).optional(),
+      cpe: z.array(text(512)).max(64),
+      rule: text(256).optional(),
+      confidence: z.number().min(0).max(1).optional(),
+      candidates: z.array(z.unknown()).max(256).optional(),
+    })
+    .optional(),
+  audit: z
+    .object({
+      result: z.enum([
+        'default-credentials',
+        'no-authentication',
+        'no-default-credentials',
+        'lockout',
+        'unknown',
+        'not-applicable',
+      ]),
+      tried: z.number().int().min(0),
+      username: text(256).optional(),
+      entry: text(256).optional(),
+      evidence: z.unknown().optional(),
+    })
+    .optional(),
+  vulns: z
+    .array(
+      z.object({
+        id: text(64).min(1),
+        cvss: z.number().min(0).max(10).optional(),
+        kev: z.boolean(),
+        status: z.enum(['affected', 'indeterminate']).optional(),
+      }),
+    )
+    .max(4096)
+    .optional(),
+  findings: z
+    .array(
+      z.object({
+        type: text(128).min(1),
+        severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+        title: text(1024).optional(),
+        detail: text(8192).optional(),
+      }),
+    )
+    .max(1024)
+    .optional(),
+})

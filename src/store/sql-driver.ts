@@ -1,0 +1,11 @@
+/** The little a store needs from a database connection; each dialect provides one. */
+export interface SqlDriver {
+  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  /** Runs a statement and returns how many rows it changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>
+  /** Runs several statements without parameters (DDL). */
+  exec(sql: string): Promise<void>
+  /** Runs `fn` in one transaction on one connection: all of it is stored, or none. */
+  transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

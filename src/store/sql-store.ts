@@ -1,0 +1,592 @@
+import { MamoriError } from '../core/errors.js'
+import type { Finding, ScanRecord, VulnRef } from '../core/record.js'
+import type { QueryAst } from '../query/ast.js'
+import { fieldByName } from '../query/fields.js'
+import { ipv4ToNumber } from '../query/ipv4.js'
+import type { BulkColumn, Dialect } from './dialect.js'
+import { COL_INDEX, CONTENT_COLUMNS, ROW_COLUMNS, recordToRow, SERVICE_STATE_COLUMNS } from './record-row.js'
+import type {
+  DiffEntry,
+  FacetRequest,
+  FacetResult,
+  HistoryEntry,
+  HostReport,
+  IngestResult,
+  ScanInfo,
+  ScanSummary,
+  SearchOptions,
+  ServiceKey,
+  ServiceRow,
+  Store,
+} from './store.js'
+
+type Row = Record<string, unknown>
+
+/** Rows per statement: large enough to amortise, small enough for PostgreSQL's bind message. */
+const CHUNK = 5000
+
+const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, s.banner, s.error, s.data,
+  s.fingerprint, s.audit, s.first_seen, s.last_seen, s.last_scan_id`
+
+const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
+
+const columnsOf = (names: readonly string[]): BulkColumn[] =>
+  names.map((n) => ROW_COLUMNS.find(([c]) => c === n) as BulkColumn)
+
+/** The Store over any Dialect: SQL is written once, dialect hooks fill the differences. */
+export class SqlStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres'
+  readonly #d: Dialect
+  #writes: Promise<unknown> = Promise.resolve()
+
+  private constructor(d: Dialect) {
+    this.#d = d
+    this.dialect = d.name
+  }
+
+  /** Opens the store and brings its schema up to date. */
+  static async open(d: Dialect): Promise<SqlStore> {
+    const store = new SqlStore(d)
+    try {
+      await store.#migrate()
+    } catch (err) {
+      await d.driver.close().catch(() => undefined)
+      if (err instanceof MamoriError) throw err
+      throw new MamoriError('ERR_STORE', `cannot open the ${d.name} store: ${(err as Error).message}`, {
+        cause: err,
+      })
+    }
+    return store
+  }
+
+  async #migrate(): Promise<void> {
+    const db = this.#d.driver
+    await db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    )
+    const [row] = await db.all<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations')
+    const current = row?.v ?? 0
+    const known = this.#d.migrations.length
+    if (current > known) {
+      throw new MamoriError(
+        'ERR_STORE',
+        `the store's schema is version ${current}; this mamori knows up to ${known}`,
+      )
+    }
+    for (let v = current + 1; v <= known; v++) {
+      await db.transaction(async (tx) => {
+        await tx.exec(this.#d.migrations[v - 1] as string)
+        const p = this.#d.compiler.params()
+        await tx.run(
+          `INSERT INTO schema_migrations (version, applied_at) VALUES (${p.add(v)}, ${p.add(new Date().toISOString())})`,
+          p.values,
+        )
+      })
+    }
+  }
+
+  /** Writes run one after another: one connection, one transaction at a time. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#writes.then(fn, fn)
+    this.#writes = next.catch(() => undefined)
+    return next
+  }
+
+  ingest(records: readonly ScanRecord[]): Promise<IngestResult> {
+    if (records.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 })
+    return this.#serial(() =>
+      this.#d.driver.transaction(async (tx) => {
+        let stored = 0
+        for (let i = 0; i < records.length; i += CHUNK) {
+          stored += await this.#ingestChunk(tx, records.slice(i, i + CHUNK))
+        }
+        return { stored, duplicates: records.length - stored }
+      }),
+    )
+  }
+
+  async #ingestChunk(tx: Dialect['driver'], records: readonly ScanRecord[]): Promise<number> {
+    const d = this.#d
+    const { compiler } = d
+    const rows = records.map(recordToRow)
+    const at = (r: unknown[], c: keyof typeof COL_INDEX) => r[COL_INDEX[c]] as string
+    const key = (r: unknown[]) => `${at(r, 'ip')}|${at(r, 'port')}|${at(r, 'transport')}`
+
+    // Per service: the newest row carries the state; first/last seen span the whole batch.
+    const latest = new Map<string, { row: unknown[]; record: ScanRecord; first: string; last: string }>()
+    const hosts = new Map<string, { num: unknown; first: string; last: string }>()
+    const scans = new Map<string, { first: string; last: string }>()
+    rows.forEach((row, i) => {
+      const ts = at(row, 'ts')
+      const k = key(row)
+      const cur = latest.get(k)
+      if (!cur) latest.set(k, { row, record: records[i] as ScanRecord, first: ts, last: ts })
+      else {
+        if (ts >= cur.last) Object.assign(cur, { row, record: records[i], last: ts })
+        if (ts < cur.first) cur.first = ts
+      }
+      const h = hosts.get(at(row, 'ip'))
+      if (!h) hosts.set(at(row, 'ip'), { num: row[COL_INDEX.ip_num], first: ts, last: ts })
+      else widen(h, ts)
+      const s = scans.get(at(row, 'scan_id'))
+      if (!s) scans.set(at(row, 'scan_id'), { first: ts, last: ts })
+      else widen(s, ts)
+    })
+
+    for (const [id, s] of scans) await this.#upsertScan(tx, { id, started_at: s.first, finished_at: s.last })
+
+    {
+      const p = compiler.params()
+      const src = d.rowsSource(
+        [
+          ['ip', 'text'],
+          ['ip_num', 'bigint'],
+          ['first_seen', 'text'],
+          ['last_seen', 'text'],
+        ],
+        [...hosts].map(([ip, h]) => [ip, h.num, h.first, h.last]),
+        p,
+      )
+      await tx.run(
+        `INSERT INTO hosts (ip, ip_num, first_seen, last_seen)
+         SELECT ip, ip_num, first_seen, last_seen FROM (${src}) AS r WHERE true
+         ON CONFLICT (ip) DO UPDATE SET
+           first_seen = ${this.#d.least('hosts.first_seen', 'excluded.first_seen')},
+           last_seen = ${this.#d.greatest('hosts.last_seen', 'excluded.last_seen')}`,
+        p.values,
+      )
+    }
+
+    {
+      const names = ['ip', 'ip_num', 'port', 'transport', 'scan_id', 'ts', ...SERVICE_STATE_COLUMNS]
+      const p = compiler.params()
+      const src = d.rowsSource(
+        [...columnsOf(names), ['first_seen', 'text']],
+        [...latest.values()].map((l) => [
+          ...names.map((n) => l.row[COL_INDEX[n as keyof typeof COL_INDEX]]),
+          l.first,
+        ]),
+        p,
+      )
+      const newer = 'excluded.last_seen >= services.last_seen'
+      const sets = [...SERVICE_STATE_COLUMNS, 'last_scan_id']
+        .map((c) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE services.${c} END`)
+        .join(',\n')
+      await tx.run(
+        `INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
+           first_seen, last_seen, last_scan_id)
+         SELECT ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, first_seen, ts, scan_id
+         FROM (${src}) AS r WHERE true
+         ON CONFLICT (ip, port, transport) DO UPDATE SET ${sets},
+           first_seen = ${this.#d.least('services.first_seen', 'excluded.first_seen')},
+           last_seen = ${this.#d.greatest('services.last_seen', 'excluded.last_seen')}`,
+        p.values,
+      )
+    }
+
+    let stored: number
+    {
+      const names = ['ip', 'port', 'transport', 'scan_id', 'ts', ...CONTENT_COLUMNS]
+      const p = compiler.params()
+      const src = d.rowsSource(
+        columnsOf(names),
+        rows.map((r) => names.map((n) => r[COL_INDEX[n as keyof typeof COL_INDEX]])),
+        p,
+      )
+      stored = await tx.run(
+        `INSERT INTO observations (service_id, scan_id, ts, ${CONTENT_COLUMNS.join(', ')})
+         SELECT s.id, r.scan_id, r.ts, ${CONTENT_COLUMNS.map((c) => `r.${c}`).join(', ')}
+         FROM (${src}) AS r JOIN services s ON s.ip = r.ip AND s.port = r.port AND s.transport = r.transport
+         WHERE true
+         ON CONFLICT (service_id, scan_id) DO NOTHING`,
+        p.values,
+      )
+    }
+
+    // Vulnerabilities and findings carried by records (imports from other instances): newest record wins.
+    for (const l of latest.values()) {
+      if (!l.record.vulns && !l.record.findings) continue
+      const svc = await this.#serviceId(tx, l.record)
+      if (!svc || svc.last_seen !== l.last) continue
+      if (l.record.vulns) await this.#replaceVulns(tx, svc.id, l.record.vulns)
+      if (l.record.findings) await this.#replaceFindings(tx, svc.id, l.record.findings)
+    }
+    return stored
+  }
+
+  async #upsertScan(tx: Dialect['driver'], scan: ScanInfo): Promise<void> {
+    const p = this.#d.compiler.params()
+    await tx.run(
+      `INSERT INTO scans (id, started_at, finished_at, parameters)
+       VALUES (${p.add(scan.id)}, ${p.add(scan.started_at)}, ${p.add(scan.finished_at ?? null)},
+         ${p.add(scan.parameters ? JSON.stringify(scan.parameters) : null)})
+       ON CONFLICT (id) DO UPDATE SET
+         started_at = ${this.#d.least('scans.started_at', 'excluded.started_at')},
+         finished_at = CASE WHEN excluded.finished_at IS NULL THEN scans.finished_at
+           WHEN scans.finished_at IS NULL THEN excluded.finished_at
+           ELSE ${this.#d.greatest('scans.finished_at', 'excluded.finished_at')} END,
+         parameters = coalesce(excluded.parameters, scans.parameters)`,
+      p.values,
+    )
+  }
+
+  recordScan(scan: ScanInfo): Promise<void> {
+    return this.#serial(() => this.#upsertScan(this.#d.driver, scan))
+  }
+
+  async scans(): Promise<ScanSummary[]> {
+    const rows = await this.#d.driver.all<Row>(
+      `SELECT sc.id, sc.started_at, sc.finished_at, sc.parameters,
+         (SELECT count(*) FROM observations o WHERE o.scan_id = sc.id) AS records,
+         (SELECT count(DISTINCT s.ip) FROM observations o JOIN services s ON s.id = o.service_id
+           WHERE o.scan_id = sc.id) AS hosts
+       FROM scans sc ORDER BY sc.started_at, sc.id`,
+    )
+    return rows.map((r) => ({
+      id: r.id as string,
+      started_at: r.started_at as string,
+      ...(r.finished_at ? { finished_at: r.finished_at as string } : {}),
+      ...(r.parameters ? { parameters: JSON.parse(r.parameters as string) } : {}),
+      records: Number(r.records),
+      hosts: Number(r.hosts),
+    }))
+  }
+
+  async search(query: QueryAst, options: SearchOptions): Promise<ServiceRow[]> {
+    const { compiler } = this.#d
+    const p = compiler.params()
+    let sql = `SELECT ${SERVICE_SELECT} FROM services s WHERE ${compiler.where(query, p)}`
+    if (options.after !== undefined) sql += ` AND s.id > ${p.add(options.after)}`
+    sql += ` ORDER BY s.id LIMIT ${p.add(options.limit)} OFFSET ${p.add(options.offset ?? 0)}`
+    return this.#withRelated(await this.#d.driver.all<Row>(sql, p.values))
+  }
+
+  async count(query: QueryAst): Promise<number> {
+    const p = this.#d.compiler.params()
+    const [row] = await this.#d.driver.all<{ n: number }>(
+      `SELECT count(*) AS n FROM services s WHERE ${this.#d.compiler.where(query, p)}`,
+      p.values,
+    )
+    return Number(row?.n ?? 0)
+  }
+
+  async facets(query: QueryAst, facets: readonly FacetRequest[]): Promise<FacetResult> {
+    const { compiler, driver } = this.#d
+    const out: FacetResult = { total: await this.count(query), facets: [] }
+    for (const req of facets) {
+      const def = fieldByName(req.field)
+      if (!def) throw new MamoriError('ERR_QUERY_UNKNOWN_FIELD', `unknown facet field "${req.field}"`)
+      if (!def.facet)
+        throw new MamoriError('ERR_QUERY_VALUE', `field "${def.name}" cannot be used as a facet`)
+      const p = compiler.params()
+      const where = compiler.where(query, p)
+      const t = def.target
+      const sql =
+        t.kind === 'column'
+          ? `SELECT s.${t.column} AS value, count(*) AS n FROM services s
+             WHERE ${where} AND s.${t.column} IS NOT NULL GROUP BY s.${t.column}`
+          : `SELECT r.${t.column} AS value, count(DISTINCT s.id) AS n FROM services s
+             JOIN ${t.table} r ON r.service_id = s.id WHERE ${where} GROUP BY r.${t.column}`
+      const rows = await driver.all<{ value: string | number; n: number }>(
+        `${sql} ORDER BY n DESC, value LIMIT ${p.add(req.limit)}`,
+        p.values,
+      )
+      out.facets.push({ field: def.name, values: rows.map((r) => ({ value: r.value, count: Number(r.n) })) })
+    }
+    return out
+  }
+
+  async *services(query: QueryAst, pageSize = 1000): AsyncIterable<ServiceRow> {
+    let after = 0
+    for (;;) {
+      const page = await this.search(query, { limit: pageSize, after })
+      yield* page
+      if (page.length < pageSize) return
+      after = (page[page.length - 1] as ServiceRow).service_id
+    }
+  }
+
+  async #withRelated(rows: Row[]): Promise<ServiceRow[]> {
+    const ids = rows.map((r) => Number(r.id))
+    const vulns = new Map<number, Row[]>()
+    const findings = new Map<number, Row[]>()
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500)
+      for (const [table, into] of [
+        ['vulns', vulns],
+        ['findings', findings],
+      ] as const) {
+        const p = this.#d.compiler.params()
+        const list = chunk.map((id) => p.add(id)).join(', ')
+        for (const r of await this.#d.driver.all<Row>(
+          `SELECT * FROM ${table} WHERE service_id IN (${list})`,
+          p.values,
+        )) {
+          const id = Number(r.service_id)
+          into.set(id, [...(into.get(id) ?? []), r])
+        }
+      }
+    }
+    return rows.map((r) => {
+      const id = Number(r.id)
+      const v = vulns.get(id)
+      const f = findings.get(id)
+      const row: ServiceRow = {
+        ip: r.ip as string,
+        port: Number(r.port),
+        transport: r.transport as ServiceRow['transport'],
+        protocol: r.protocol as string,
+        timestamp: r.last_seen as string,
+        scan_id: r.last_scan_id as string,
+        status: r.status as ServiceRow['status'],
+        banner: r.banner as string,
+        ...(r.error ? { error: r.error as string } : {}),
+        data: JSON.parse(r.data as string),
+        ...(r.fingerprint ? { fingerprint: JSON.parse(r.fingerprint as string) } : {}),
+        ...(r.audit ? { audit: JSON.parse(r.audit as string) } : {}),
+        ...(v ? { vulns: v.map(toVuln) } : {}),
+        ...(f ? { findings: f.map(toFinding) } : {}),
+        first_seen: r.first_seen as string,
+        last_seen: r.last_seen as string,
+        service_id: id,
+      }
+      return row
+    })
+  }
+
+  async #serviceId(
+    db: Dialect['driver'],
+    key: ServiceKey,
+  ): Promise<{ id: number; last_seen: string } | undefined> {
+    const p = this.#d.compiler.params()
+    const [row] = await db.all<{ id: number; last_seen: string }>(
+      `SELECT id, last_seen FROM services WHERE ip = ${p.add(key.ip)} AND port = ${p.add(key.port)}
+       AND transport = ${p.add(key.transport)}`,
+      p.values,
+    )
+    return row ? { id: Number(row.id), last_seen: row.last_seen } : undefined
+  }
+
+  async #replaceVulns(tx: Dialect['driver'], id: number, vulns: readonly VulnRef[]): Promise<void> {
+    const p0 = this.#d.compiler.params()
+    await tx.run(`DELETE FROM vulns WHERE service_id = ${p0.add(id)}`, p0.values)
+    const seen = new Set<string>()
+    for (const v of vulns) {
+      const vid = v.id.toUpperCase()
+      if (seen.has(vid)) continue
+      seen.add(vid)
+      const p = this.#d.compiler.params()
+      await tx.run(
+        `INSERT INTO vulns (service_id, vuln_id, cvss, kev, status)
+         VALUES (${p.add(id)}, ${p.add(vid)}, ${p.add(v.cvss ?? null)}, ${p.add(v.kev ? 1 : 0)}, ${p.add(v.status ?? null)})`,
+        p.values,
+      )
+    }
+    const p1 = this.#d.compiler.params()
+    await tx.run(
+      `UPDATE services SET has_vuln = ${p1.add(seen.size > 0 ? 1 : 0)} WHERE id = ${p1.add(id)}`,
+      p1.values,
+    )
+  }
+
+  async #replaceFindings(tx: Dialect['driver'], id: number, findings: readonly Finding[]): Promise<void> {
+    const p0 = this.#d.compiler.params()
+    await tx.run(`DELETE FROM findings WHERE service_id = ${p0.add(id)}`, p0.values)
+    const seen = new Set<string>()
+    for (const f of findings) {
+      if (seen.has(f.type)) continue
+      seen.add(f.type)
+      const p = this.#d.compiler.params()
+      await tx.run(
+        `INSERT INTO findings (service_id, type, severity, title, detail)
+         VALUES (${p.add(id)}, ${p.add(f.type)}, ${p.add(f.severity)}, ${p.add(f.title ?? null)}, ${p.add(f.detail ?? null)})`,
+        p.values,
+      )
+    }
+  }
+
+  #requireService(tx: Dialect['driver'], key: ServiceKey): Promise<number> {
+    return this.#serviceId(tx, key).then((s) => {
+      if (!s)
+        throw new MamoriError(
+          'ERR_NOT_FOUND',
+          `no service ${key.ip}:${key.port}/${key.transport} in the store`,
+        )
+      return s.id
+    })
+  }
+
+  setVulns(service: ServiceKey, vulns: readonly VulnRef[], findings?: readonly Finding[]): Promise<void> {
+    return this.#serial(() =>
+      this.#d.driver.transaction(async (tx) => {
+        const id = await this.#requireService(tx, service)
+        await this.#replaceVulns(tx, id, vulns)
+        if (findings) await this.#replaceFindings(tx, id, findings)
+      }),
+    )
+  }
+
+  setFindings(service: ServiceKey, findings: readonly Finding[]): Promise<void> {
+    return this.#serial(() =>
+      this.#d.driver.transaction(async (tx) =>
+        this.#replaceFindings(tx, await this.#requireService(tx, service), findings),
+      ),
+    )
+  }
+
+  setHostInfo(ip: string, info: { country?: string; asn?: number; org?: string }): Promise<void> {
+    return this.#serial(() =>
+      this.#d.driver.transaction(async (tx) => {
+        for (const table of ['hosts', 'services']) {
+          const p = this.#d.compiler.params()
+          await tx.run(
+            `UPDATE ${table} SET country = ${p.add(info.country ?? null)}, asn = ${p.add(info.asn ?? null)},
+             org = ${p.add(info.org ?? null)} WHERE ip = ${p.add(ip)}`,
+            p.values,
+          )
+        }
+      }),
+    )
+  }
+
+  async host(ip: string): Promise<HostReport | undefined> {
+    if (ipv4ToNumber(ip) === undefined) throw new MamoriError('ERR_USAGE', `"${ip}" is not an IPv4 address`)
+    const db = this.#d.driver
+    const p = this.#d.compiler.params()
+    const [h] = await db.all<Row>(`SELECT * FROM hosts WHERE ip = ${p.add(ip)}`, p.values)
+    if (!h) return undefined
+    const p2 = this.#d.compiler.params()
+    const services = await this.#withRelated(
+      await db.all<Row>(
+        `SELECT ${SERVICE_SELECT} FROM services s WHERE s.ip = ${p2.add(ip)} ORDER BY s.port, s.transport`,
+        p2.values,
+      ),
+    )
+    const p3 = this.#d.compiler.params()
+    const obs = await db.all<Row>(
+      `SELECT o.service_id, o.scan_id, o.ts, o.status, o.protocol, o.banner, o.product, o.version
+       FROM observations o JOIN services s ON s.id = o.service_id WHERE s.ip = ${p3.add(ip)}
+       ORDER BY o.service_id, o.ts, o.id`,
+      p3.values,
+    )
+    const history = new Map<number, HistoryEntry[]>()
+    for (const o of obs) {
+      const list = history.get(Number(o.service_id)) ?? []
+      const prev = list[list.length - 1]
+      const entry: HistoryEntry = {
+        scan_id: o.scan_id as string,
+        timestamp: o.ts as string,
+        status: o.status as string,
+        protocol: o.protocol as string,
+        banner: o.banner as string,
+        ...(o.product ? { product: o.product as string } : {}),
+        ...(o.version ? { version: o.version as string } : {}),
+        changed: prev ? DIFF_FIELDS.filter((f) => (prev[f] ?? null) !== (o[f] ?? null)) : [],
+      }
+      list.push(entry)
+      history.set(Number(o.service_id), list)
+    }
+    return {
+      ip,
+      first_seen: h.first_seen as string,
+      last_seen: h.last_seen as string,
+      ...(h.country ? { country: h.country as string } : {}),
+      ...(h.asn != null ? { asn: Number(h.asn) } : {}),
+      ...(h.org ? { org: h.org as string } : {}),
+      services: services.map((s) => ({ ...s, history: history.get(s.service_id) ?? [] })),
+    }
+  }
+
+  async diff(a: string, b: string): Promise<DiffEntry[]> {
+    const db = this.#d.driver
+    for (const id of [a, b]) {
+      const p = this.#d.compiler.params()
+      const [row] = await db.all(`SELECT id FROM scans WHERE id = ${p.add(id)}`, p.values)
+      if (!row) throw new MamoriError('ERR_NOT_FOUND', `no scan "${id}" in the store (see mamori scans)`)
+    }
+    const cols = `s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `o.${f}`).join(', ')}`
+    const side = (r: Row) => ({
+      protocol: r.protocol as string,
+      status: r.status as string,
+      banner: r.banner as string,
+      ...(r.product ? { product: r.product as string } : {}),
+      ...(r.version ? { version: r.version as string } : {}),
+    })
+    const out: DiffEntry[] = []
+    for (const [change, from, to] of [
+      ['appeared', b, a],
+      ['disappeared', a, b],
+    ] as const) {
+      const p = this.#d.compiler.params()
+      const rows = await db.all<Row>(
+        `SELECT ${cols} FROM observations o JOIN services s ON s.id = o.service_id
+         WHERE o.scan_id = ${p.add(from)} AND NOT EXISTS
+           (SELECT 1 FROM observations x WHERE x.scan_id = ${p.add(to)} AND x.service_id = o.service_id)
+         ORDER BY s.ip_num, s.port`,
+        p.values,
+      )
+      for (const r of rows) {
+        const entry: DiffEntry = {
+          change,
+          ip: r.ip as string,
+          port: Number(r.port),
+          transport: r.transport as string,
+          fields: [],
+        }
+        out.push(change === 'appeared' ? { ...entry, after: side(r) } : { ...entry, before: side(r) })
+      }
+    }
+    const p = this.#d.compiler.params()
+    const changed = await db.all<Row>(
+      `SELECT s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `a.${f} AS a_${f}, b.${f} AS b_${f}`).join(', ')}
+       FROM observations a JOIN observations b ON b.service_id = a.service_id
+       JOIN services s ON s.id = a.service_id
+       WHERE a.scan_id = ${p.add(a)} AND b.scan_id = ${p.add(b)}
+         AND (${DIFF_FIELDS.map((f) => `a.${f} IS DISTINCT FROM b.${f}`).join(' OR ')})
+       ORDER BY s.ip_num, s.port`,
+      p.values,
+    )
+    for (const r of changed) {
+      const pick = (prefix: string) =>
+        side(Object.fromEntries(DIFF_FIELDS.map((f) => [f, r[`${prefix}_${f}`]])))
+      out.push({
+        change: 'changed',
+        ip: r.ip as string,
+        port: Number(r.port),
+        transport: r.transport as string,
+        fields: DIFF_FIELDS.filter((f) => (r[`a_${f}`] ?? null) !== (r[`b_${f}`] ?? null)),
+        before: pick('a'),
+        after: pick('b'),
+      })
+    }
+    return out
+  }
+
+  close(): Promise<void> {
+    return this.#serial(() => this.#d.driver.close())
+  }
+}
+
+/** Stretches a first/last-seen window (ISO times compare as strings) to include `ts`. */
+function widen(w: { first: string; last: string }, ts: string): void {
+  if (ts < w.first) w.first = ts
+  if (ts > w.last) w.last = ts
+}
+
+function toVuln(r: Row): VulnRef {
+  return {
+    id: r.vuln_id as string,
+    ...(r.cvss != null ? { cvss: Number(r.cvss) } : {}),
+    kev: Number(r.kev) === 1,
+    ...(r.status ? { status: r.status as VulnRef['status'] } : {}),
+  }
+}
+
+function toFinding(r: Row): Finding {
+  return {
+    type: r.type as string,
+    severity: r.severity as Finding['severity'],
+    ...(r.title ? { title: r.title as string } : {}),
+    ...(r.detail ? { detail: r.detail as string } : {}),
+  }
+}
