@@ -13,6 +13,11 @@ export interface GrabContext {
   redial(): Promise<Connection>
   /** UDP modules only: the framework's datagram exchange with the target (they do not use `conn`). */
   readonly udp?: UdpExchange
+  /**
+   * The scope allows the credential audit. Some identification needs a credential (an SNMP
+   * community string): modules only send one when this is true.
+   */
+  readonly credentialAudit?: boolean
 }
 
 /** Every grab ends in a status; `result` holds whatever was learnt, even on failure. */

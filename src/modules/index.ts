@@ -4,6 +4,7 @@ import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
 import { mqttModule } from './mqtt/index.js'
 import { rtspModule } from './rtsp/index.js'
+import { snmpModule } from './snmp/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
 import { tlsModule } from './tls/index.js'
@@ -20,4 +21,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   tlsModule,
   upnpModule,
   coapModule,
+  snmpModule,
 ]

@@ -90,6 +90,7 @@ export async function grabOnce<R>(
   target: Target,
   limits: Partial<ConnectionLimits> = {},
   udpLimits: Partial<UdpLimits> = {},
+  extra: Pick<GrabContext, 'credentialAudit'> = {},
 ): Promise<GrabOutcome<R>> {
   const all = { ...DEFAULT_LIMITS, ...limits }
   const opened: Connection[] = []
@@ -103,7 +104,7 @@ export async function grabOnce<R>(
     if (module.transport === 'udp') udp = await UdpExchange.open(target, udpLimits)
     // UDP modules never touch `conn` (see GrabContext.udp)
     const conn = udp ? (undefined as unknown as Connection) : await open()
-    const ctx: GrabContext = { target, conn, limits: all, redial: open, ...(udp ? { udp } : {}) }
+    const ctx: GrabContext = { target, conn, limits: all, redial: open, ...extra, ...(udp ? { udp } : {}) }
     return await module.grab(ctx)
   } catch (err) {
     return { status: statusFromError(err), error: (err as Error).message }
