@@ -70,6 +70,8 @@ export interface AuditResult {
   username?: string
   /** Id of the dictionary entry that logged in. */
   entry?: string
+  /** Set when the audit stopped on a network failure (result is then `unknown`). */
+  status?: ScanStatus
   evidence?: unknown
 }
 
