@@ -1,4 +1,5 @@
 import type { ProtocolModule } from '../core/protocol-module.js'
+import { adbModule } from './adb/index.js'
 import { coapModule } from './coap/index.js'
 import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
@@ -22,4 +23,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   upnpModule,
   coapModule,
   snmpModule,
+  adbModule,
 ]
