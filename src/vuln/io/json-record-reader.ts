@@ -1,0 +1,211 @@
+/** One record cut out of a JSON stream, or why it could not be read. */
+export type JsonRecordResult =
+  | { ok: true; value: unknown; index: number; offset: number }
+  | { ok: false; index: number; offset: number; message: string }
+
+export interface JsonRecordOptions {
+  /**
+   * Object keys leading to the array whose elements are the records (`['CVE_Items']`); `[]` when
+   * the document itself is an array of records; `null` when each top-level value is a record
+   * (a single document, JSON Lines, concatenated objects).
+   */
+  path: readonly string[] | null
+  /** A record above this size is rejected (and skipped) rather than held in memory. */
+  maxRecordBytes: number
+}
+
+interface Frame {
+  array: boolean
+  onPath: boolean
+  /** the key of the member being read, when this object is on the path */
+  key?: string
+  expectKey: boolean
+}
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_OBJ = 0x7b
+const CLOSE_OBJ = 0x7d
+const OPEN_ARR = 0x5b
+const CLOSE_ARR = 0x5d
+const COLON = 0x3a
+const COMMA = 0x2c
+
+/**
+ * A bounded streaming reader: it scans bytes for structure only (strings, brackets), cuts out
+ * each record's bytes and hands them to JSON.parse, so memory holds one record at a time and a
+ * malformed record costs only itself. Offsets are byte offsets in the (decompressed) input.
+ */
+export async function* readJsonRecords(
+  source: AsyncIterable<Buffer>,
+  opts: JsonRecordOptions,
+): AsyncGenerator<JsonRecordResult> {
+  const stack: Frame[] = []
+  let inString = false
+  let escaped = false
+  let keyCapture: number[] | null = null
+  let base = 0 // byte offset of the current chunk
+  let index = 0
+  // record state
+  let recDepth = -1 // stack length at which the record's container was opened
+  let recStart = 0
+  let recParts: Buffer[] = []
+  let recBytes = 0
+  let recOversize = false
+  let recChunkStart = -1 // index within the current chunk where the record (continues to) start
+  const path = opts.path
+
+  const targetArrayOpen = (): boolean => {
+    const top = stack[stack.length - 1]
+    return !!top && top.array && top.onPath
+  }
+
+  for await (const chunk of source) {
+    recChunkStart = recDepth >= 0 ? 0 : -1
+    const n = chunk.length
+    for (let i = 0; i < n; i++) {
+      const c = chunk[i] as number
+      if (inString) {
+        if (escaped) escaped = false
+        else if (c === BACKSLASH) escaped = true
+        else if (c === QUOTE) {
+          inString = false
+          if (keyCapture) {
+            const top = stack[stack.length - 1] as Frame
+            top.key = Buffer.from(keyCapture).toString('utf8')
+            keyCapture = null
+          }
+        } else if (keyCapture && keyCapture.length < 256) keyCapture.push(c)
+        continue
+      }
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue
+      const inRecord = recDepth >= 0
+      if (!inRecord && (c === OPEN_OBJ || c === OPEN_ARR)) {
+        const atRecordSlot = path === null ? stack.length === 0 : targetArrayOpen()
+        if (atRecordSlot) {
+          recDepth = stack.length
+          recStart = base + i
+          recParts = []
+          recBytes = 0
+          recOversize = false
+          recChunkStart = i
+        }
+      }
+      if (c === QUOTE) {
+        inString = true
+        const top = stack[stack.length - 1]
+        if (!inRecord && top && !top.array && top.onPath && top.expectKey) keyCapture = []
+        continue
+      }
+      if (c === OPEN_OBJ || c === OPEN_ARR) {
+        const parent = stack[stack.length - 1]
+        let onPath = false
+        if (path !== null && recDepth < 0) {
+          if (!parent) onPath = true
+          else if (parent.onPath && !parent.array) {
+            const depth = stack.length - 1
+            onPath = depth < path.length && parent.key === path[depth]
+          }
+          if (onPath && stack.length === path.length && c !== OPEN_ARR) onPath = false
+        }
+        if (parent && !parent.array) parent.expectKey = false
+        stack.push({ array: c === OPEN_ARR, onPath, expectKey: c === OPEN_OBJ })
+        continue
+      }
+      if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        const top = stack.pop()
+        if (!top || top.array !== (c === CLOSE_ARR)) {
+          yield {
+            ok: false,
+            index,
+            offset: base + i,
+            message: `unbalanced "${String.fromCharCode(c)}" at byte ${base + i}`,
+          }
+          return
+        }
+        if (recDepth >= 0 && stack.length === recDepth) {
+          // record complete
+          if (!recOversize) {
+            const part = chunk.subarray(recChunkStart, i + 1)
+            if (recBytes + part.length > opts.maxRecordBytes) recOversize = true
+            else recParts.push(part)
+          }
+          yield finishRecord()
+          recDepth = -1
+          recChunkStart = -1
+        }
+        continue
+      }
+      if (c === COLON) continue
+      if (c === COMMA) {
+        const top = stack[stack.length - 1]
+        if (top && !top.array) {
+          top.expectKey = true
+          top.key = undefined
+        }
+        continue
+      }
+      // scalar characters: a scalar where a record was expected is an error for that slot
+      if (!inRecord && (path === null ? stack.length === 0 : targetArrayOpen())) {
+        let j = i
+        while (j < n && ![COMMA, CLOSE_ARR, 0x0a].includes(chunk[j] as number)) j++
+        yield {
+          ok: false,
+          index: index++,
+          offset: base + i,
+          message: `record ${index} at byte ${base + i} is not an object`,
+        }
+        i = j - 1
+      }
+    }
+    if (recDepth >= 0 && !recOversize) {
+      const part = chunk.subarray(recChunkStart)
+      recBytes += part.length
+      if (recBytes > opts.maxRecordBytes) {
+        recOversize = true
+        recParts = []
+      } else recParts.push(Buffer.from(part))
+    }
+    base += n
+  }
+  if (recDepth >= 0) {
+    yield {
+      ok: false,
+      index,
+      offset: recStart,
+      message: `input ends inside record ${index + 1} that starts at byte ${recStart} (truncated file?)`,
+    }
+  } else if (stack.length > 0 || inString) {
+    yield {
+      ok: false,
+      index,
+      offset: base,
+      message: `input ends at byte ${base} before the document is closed (truncated file?)`,
+    }
+  }
+
+  function finishRecord(): JsonRecordResult {
+    const at = recStart
+    const i = index++
+    if (recOversize) {
+      return {
+        ok: false,
+        index: i,
+        offset: at,
+        message: `record ${i + 1} at byte ${at} is larger than ${opts.maxRecordBytes} bytes`,
+      }
+    }
+    const text = Buffer.concat(recParts).toString('utf8')
+    recParts = []
+    try {
+      return { ok: true, value: JSON.parse(text), index: i, offset: at }
+    } catch (err) {
+      return {
+        ok: false,
+        index: i,
+        offset: at,
+        message: `record ${i + 1} at byte ${at}: ${(err as Error).message}`,
+      }
+    }
+  }
+}

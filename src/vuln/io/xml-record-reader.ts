@@ -1,0 +1,132 @@
+import { StringDecoder } from 'node:string_decoder'
+import { XMLParser } from 'fast-xml-parser'
+
+export type XmlRecordResult =
+  | { ok: true; value: Record<string, unknown>; index: number; offset: number }
+  | { ok: false; index: number; offset: number; message: string }
+
+/** Elements that may repeat: always parsed as arrays so one and many look alike. */
+const ARRAYS = new Set([
+  'Vulinfo',
+  'item',
+  'AffectedItem',
+  'VersionNumber',
+  'Cpe',
+  'cpe',
+  'references',
+  'cvss',
+  'Cvss',
+  'CvssItem',
+  'RelatedItem',
+  'ImpactItem',
+])
+
+/**
+ * fast-xml-parser set up for untrusted input: namespace prefixes dropped (`sec:cpe` → `cpe`),
+ * attributes under `@_`, only the predefined XML entities decoded. DOCTYPE is refused before
+ * any text reaches the parser, so no entity can be declared (XXE, billion laughs).
+ */
+export function makeXmlParser(): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: true,
+    htmlEntities: false,
+    isArray: (name) => ARRAYS.has(name),
+  })
+}
+
+/** Throws when the text declares a DTD or entities (refused, never expanded). */
+export function refuseDoctype(text: string): void {
+  const m = /<!(DOCTYPE|ENTITY)/i.exec(text)
+  if (m)
+    throw new Error(`XML with <!${m[1]}> is refused (entities are never expanded: XXE/billion-laughs guard)`)
+}
+
+/**
+ * Cuts `<tag …>…</tag>` elements (not nested in themselves: JVN `Vulinfo`, RSS `item`) out of an
+ * XML stream and parses each on its own, so a 2 GB feed never sits in memory and one malformed
+ * element is rejected alone. Offsets are character offsets in the decoded text.
+ */
+export async function* readXmlRecords(
+  source: AsyncIterable<Buffer>,
+  tag: string,
+  maxRecordChars: number,
+): AsyncGenerator<XmlRecordResult> {
+  const decoder = new StringDecoder('utf8')
+  const parser = makeXmlParser()
+  const open = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${tag}(?=[\\s>/])`, 'g')
+  const closeRe = new RegExp(`</(?:[A-Za-z_][\\w.-]*:)?${tag}\\s*>`, 'g')
+  let buf = ''
+  let base = 0 // char offset of buf[0]
+  let index = 0
+  let sawDoctypeTail = ''
+  const finish = function* (final: boolean): Generator<XmlRecordResult> {
+    for (;;) {
+      open.lastIndex = 0
+      const o = open.exec(buf)
+      if (!o) {
+        // keep a tail that could hold the start of an opening tag
+        const keep = final ? 0 : Math.min(buf.length, tag.length + 64)
+        base += buf.length - keep
+        buf = buf.slice(buf.length - keep)
+        return
+      }
+      closeRe.lastIndex = o.index
+      const c = closeRe.exec(buf)
+      if (!c) {
+        if (buf.length - o.index > maxRecordChars) {
+          yield {
+            ok: false,
+            index: index++,
+            offset: base + o.index,
+            message: `<${tag}> element at char ${base + o.index} is larger than ${maxRecordChars} characters`,
+          }
+          base += buf.length
+          buf = ''
+          return
+        }
+        base += o.index
+        buf = buf.slice(o.index)
+        if (final && buf.length > 0) {
+          yield {
+            ok: false,
+            index: index++,
+            offset: base,
+            message: `input ends inside <${tag}> element ${index} at char ${base} (truncated file?)`,
+          }
+        }
+        return
+      }
+      const end = c.index + c[0].length
+      const text = buf.slice(o.index, end)
+      const at = base + o.index
+      const i = index++
+      try {
+        const parsed = parser.parse(text, true) as Record<string, unknown>
+        const items = parsed[tag]
+        const value = Array.isArray(items) ? items[0] : items
+        if (typeof value !== 'object' || value === null) throw new Error('empty element')
+        yield { ok: true, value: value as Record<string, unknown>, index: i, offset: at }
+      } catch (err) {
+        const msg = (err as Error).message.split('\n')[0]
+        yield { ok: false, index: i, offset: at, message: `<${tag}> element ${i + 1} at char ${at}: ${msg}` }
+      }
+      base += end
+      buf = buf.slice(end)
+    }
+  }
+  for await (const chunk of source) {
+    const text = decoder.write(chunk)
+    refuseDoctype(sawDoctypeTail + text)
+    sawDoctypeTail = text.slice(-16)
+    buf += text
+    yield* finish(false)
+  }
+  buf += decoder.end()
+  yield* finish(true)
+}

@@ -1,0 +1,284 @@
+import { attr, type CpeAttribute, tryParseCpe, type Wfn } from '../cpe/cpe.js'
+import { compareAttribute, compareNames } from '../cpe/cpe-match.js'
+import type { AffectedProduct, AffectedVersion, ConfigNode, CpeMatchEntry, VulnRecord } from '../model.js'
+import { canonicalProduct, canonicalVendor } from '../names/aliases.js'
+import { compareVersions } from '../version/compare-versions.js'
+import { hasBounds, inBounds, inVersRange } from '../version/version-range.js'
+import { type Asset, partOf, versionOf } from './asset.js'
+
+/**
+ * strict: NISTIR 7696 as written; an attribute the CVE names but the asset leaves ANY (SUBSET)
+ *   is no match, and NVD's NA version (`hg532_firmware:-`) against a concrete version is
+ *   indeterminate.
+ * lenient: SUBSET attributes give an indeterminate match, and an NA version is read as NVD uses
+ *   it for un-versioned firmware entries: every version.
+ */
+export type MatchMode = 'strict' | 'lenient'
+
+export type MatchStatus = 'affected' | 'indeterminate'
+
+/** Why a record applies: the status and the configuration or product entry that decided it. */
+export interface Applicability {
+  status: MatchStatus
+  reason: string
+}
+
+type State = 0 | 1 | 2 // no, indeterminate, affected
+interface Eval {
+  state: State
+  why: string[]
+}
+const NO: Eval = { state: 0, why: [] }
+
+const criteriaCache = new Map<string, Wfn | null>()
+function criteriaWfn(c: string): Wfn | undefined {
+  let w = criteriaCache.get(c)
+  if (w === undefined) {
+    if (criteriaCache.size > 500_000) criteriaCache.clear()
+    w = tryParseCpe(c) ?? null
+    criteriaCache.set(c, w)
+  }
+  return w ?? undefined
+}
+
+/**
+ * Decides whether a record applies to an asset: NVD configurations (AND/OR nodes, negate,
+ * vulnerable vs platform entries) and CVE 5 style affected products (also CSAF, JVN), in
+ * three-valued logic. Returns undefined when the record does not apply.
+ */
+export function evaluateRecord(record: VulnRecord, asset: Asset, mode: MatchMode): Applicability | undefined {
+  let best: Eval = NO
+  let cfgIndex = 0
+  for (const cfg of record.configurations) {
+    cfgIndex++
+    const e = evalNode(cfg, asset, mode)
+    if (e.state > best.state && e.why.some((w) => w.startsWith('vulnerable'))) {
+      best = { state: e.state, why: [`${record.source} configuration ${cfgIndex}: ${e.why.join('; ')}`] }
+    }
+    if (best.state === 2) break
+  }
+  if (best.state < 2) {
+    for (const p of record.affected) {
+      const e = evalProduct(p, asset, mode)
+      if (e.state > best.state)
+        best = { state: e.state, why: [`${record.source} affected: ${e.why.join('; ')}`] }
+      if (best.state === 2) break
+    }
+  }
+  if (best.state === 0) return undefined
+  return { status: best.state === 2 ? 'affected' : 'indeterminate', reason: best.why.join('; ') }
+}
+
+function evalNode(node: ConfigNode, asset: Asset, mode: MatchMode): Eval {
+  const parts: Eval[] = []
+  for (const m of node.cpeMatch) parts.push(evalEntry(m, asset, mode))
+  for (const c of node.children ?? []) parts.push(evalNode(c, asset, mode))
+  let out: Eval
+  if (node.operator === 'AND') {
+    const min = parts.reduce<State>((s, p) => Math.min(p.state, s), 2)
+    out = parts.length === 0 || min === 0 ? NO : { state: min, why: parts.flatMap((p) => p.why) }
+  } else {
+    const max = parts.reduce<State>((s, p) => Math.max(p.state, s), 0)
+    out = max === 0 ? NO : { state: max, why: parts.filter((p) => p.state === max).flatMap((p) => p.why) }
+  }
+  if (node.negate) {
+    if (out.state === 1) return out
+    return out.state === 2 ? NO : { state: 2, why: ['negated node did not match'] }
+  }
+  return out
+}
+
+const NOT_VERSION: CpeAttribute[] = ['version']
+
+function describeBounds(m: CpeMatchEntry): string {
+  const b: string[] = []
+  if (m.startIncluding) b.push(`>= ${m.startIncluding}`)
+  if (m.startExcluding) b.push(`> ${m.startExcluding}`)
+  if (m.endIncluding) b.push(`<= ${m.endIncluding}`)
+  if (m.endExcluding) b.push(`< ${m.endExcluding}`)
+  return b.length ? ` (${b.join(', ')})` : ''
+}
+
+function evalEntry(m: CpeMatchEntry, asset: Asset, mode: MatchMode): Eval {
+  const crit = criteriaWfn(m.criteria)
+  if (!crit) return NO
+  const label = `${m.vulnerable ? 'vulnerable' : 'running on'} ${m.criteria}${describeBounds(m)}`
+  let best: Eval = NO
+  const consider = (target: Wfn, inferred: boolean) => {
+    const rels = compareNames(crit, target, NOT_VERSION)
+    if (rels.some((r) => r === 'disjoint' || r === 'undefined')) return
+    let cap: State = 2
+    if (rels.includes('subset')) {
+      if (mode === 'strict') return
+      cap = 1
+    }
+    const v = inferred ? inferredVersion(crit) : versionState(crit, target, m, mode)
+    const state = Math.min(cap, v.state) as State
+    if (state > best.state) {
+      const note = inferred ? ' [platform inferred from firmware name]' : ''
+      best = { state, why: [`${label}${note}${v.note ? ` [${v.note}]` : ''}`] }
+    }
+  }
+  for (const t of asset.cpes) consider(t, false)
+  if (!m.vulnerable && best.state < 2) {
+    for (const t of asset.inferred) consider(t, true)
+    const part = partOf(crit)
+    const knowsPart =
+      asset.cpes.some((t) => partOf(t) === part) || asset.inferred.some((t) => partOf(t) === part)
+    if (!knowsPart && best.state === 0) best = { state: 1, why: [`${label} [platform not fingerprinted]`] }
+  }
+  return best
+}
+
+function inferredVersion(crit: Wfn): { state: State; note?: string } {
+  const k = attr(crit, 'version').kind
+  return k === 'any' || k === 'na' ? { state: 2 } : { state: 1, note: 'hardware revision not known' }
+}
+
+function versionState(
+  crit: Wfn,
+  target: Wfn,
+  m: CpeMatchEntry,
+  mode: MatchMode,
+): { state: State; note?: string } {
+  const cv = attr(crit, 'version')
+  const tv = attr(target, 'version')
+  const assetVersion = versionOf(target)
+  if (hasBounds(m)) {
+    if (assetVersion === undefined) return { state: 1, note: 'asset version unknown' }
+    const r = inBounds(assetVersion, m)
+    if (r === null)
+      return { state: 1, note: `version "${assetVersion}" cannot be ordered against the bounds` }
+    return { state: r ? 2 : 0 }
+  }
+  if (cv.kind === 'any') return { state: 2 }
+  if (cv.kind === 'na') {
+    if (tv.kind === 'na') return { state: 2 }
+    if (mode === 'lenient') return { state: 2, note: 'NVD names no version: all versions' }
+    return { state: 1, note: 'NVD names no version ("-")' }
+  }
+  if (assetVersion === undefined)
+    return tv.kind === 'na' ? { state: 0 } : { state: 1, note: 'asset version unknown' }
+  const rel = compareAttribute(cv, tv)
+  if (rel === 'equal' || rel === 'superset') return { state: 2 }
+  const c = compareVersions(assetVersion, (versionOf(crit) as string) ?? '')
+  if (c === null) return { state: 1, note: `version "${assetVersion}" cannot be compared` }
+  return { state: c === 0 ? 2 : 0 }
+}
+
+/** CVE 5 `affected[]` product: the product must name the asset, then the version algorithm decides. */
+function evalProduct(p: AffectedProduct, asset: Asset, mode: MatchMode): Eval {
+  let best: Eval = NO
+  const label = productLabel(p)
+  for (const t of asset.cpes) {
+    const named = productNames(p, t, mode)
+    if (named === 0) continue
+    const v = versionsState(p, versionOf(t))
+    const state = Math.min(named, v.state) as State
+    if (state > best.state) best = { state, why: [`${label}${v.note ? ` [${v.note}]` : ''}`] }
+  }
+  return best
+}
+
+function productLabel(p: AffectedProduct): string {
+  const name = p.cpes?.[0] ?? `${p.vendor ?? '?'} ${p.product ?? '?'}`
+  return name
+}
+
+function productNames(p: AffectedProduct, t: Wfn, mode: MatchMode): State {
+  if (p.cpes && p.cpes.length > 0) {
+    let best: State = 0
+    for (const c of p.cpes) {
+      const w = criteriaWfn(c)
+      if (!w) continue
+      const rels = compareNames(w, t, NOT_VERSION)
+      if (rels.some((r) => r === 'disjoint' || r === 'undefined')) continue
+      if (rels.includes('subset')) {
+        if (mode === 'lenient' && best < 1) best = 1
+        continue
+      }
+      return 2
+    }
+    return best
+  }
+  if (!p.vendor || !p.product) return 0
+  const vendor = canonicalVendor(p.vendor)
+  const tVendor = attr(t, 'vendor')
+  const tProduct = attr(t, 'product')
+  if (tVendor.kind !== 'value' || tProduct.kind !== 'value') return 0
+  const tv = tVendor.v.replace(/\\(.)/g, '$1')
+  const tp = tProduct.v.replace(/\\(.)/g, '$1')
+  return vendor === tv && canonicalProduct(vendor, p.product) === tp ? 2 : 0
+}
+
+type Status = AffectedVersion['status']
+
+/** CVE JSON 5 version algorithm: the first entry that holds the version gives its status. */
+function versionsState(p: AffectedProduct, version: string | undefined): { state: State; note?: string } {
+  const versions = p.versions ?? []
+  const def = p.defaultStatus ?? 'unknown'
+  const anyAffected = def === 'affected' || versions.some((v) => v.status === 'affected')
+  if (version === undefined) return anyAffected ? { state: 1, note: 'asset version unknown' } : { state: 0 }
+  let uncertain: string | undefined
+  for (const entry of versions) {
+    const r = entryHolds(entry, version)
+    if (r.holds === null) {
+      if (entry.status === 'affected' && !uncertain) uncertain = r.note
+      continue
+    }
+    if (!r.holds) continue
+    const status = applyChanges(entry, version)
+    if (status === 'affected') return uncertain ? { state: 1, note: uncertain } : { state: 2, note: r.note }
+    return uncertain ? { state: 1, note: uncertain } : { state: 0 }
+  }
+  if (uncertain) return { state: 1, note: uncertain }
+  return def === 'affected' ? { state: 2, note: 'defaultStatus affected' } : { state: 0 }
+}
+
+function entryHolds(e: AffectedVersion, v: string): { holds: boolean | null; note?: string } {
+  if (e.text !== undefined) return { holds: null, note: `version text "${e.text}" is not a range` }
+  if (e.vers !== undefined) {
+    const r = inVersRange(v, e.vers)
+    return r === null ? { holds: null, note: `"${v}" cannot be ordered in ${e.vers}` } : { holds: r }
+  }
+  const upper = e.lessThan ?? e.lessThanOrEqual
+  if (upper !== undefined) {
+    const lower = e.version ?? '0'
+    const lo = lower === '0' || lower === '*' || lower === '' ? 1 : compareVersions(v, lower)
+    let hiOk: boolean | null
+    if (upper === '*') hiOk = true
+    else if (upper.endsWith('.*')) hiOk = inSeries(v, upper.slice(0, -2))
+    else {
+      const c = compareVersions(v, upper)
+      hiOk = c === null ? null : e.lessThan !== undefined ? c < 0 : c <= 0
+    }
+    if (lo === null || hiOk === null)
+      return { holds: null, note: `"${v}" cannot be ordered against ${lower}..${upper}` }
+    return { holds: lo >= 0 && hiOk }
+  }
+  const exact = e.version
+  if (exact === undefined) return { holds: false }
+  if (exact === '*' || exact.toLowerCase() === 'all versions') return { holds: true }
+  if (exact.toLowerCase() === v.toLowerCase()) return { holds: true }
+  const c = compareVersions(v, exact)
+  return c === null ? { holds: null, note: `"${v}" cannot be compared with "${exact}"` } : { holds: c === 0 }
+}
+
+/** `lessThan: "2.*"` = up to the end of the 2.x series. */
+function inSeries(v: string, prefix: string): boolean | null {
+  const c = compareVersions(v, prefix)
+  if (c === null) return null
+  if (c <= 0) return true
+  const lowered = v.toLowerCase().replace(/^v/, '')
+  return lowered === prefix || lowered.startsWith(`${prefix}.`)
+}
+
+function applyChanges(e: AffectedVersion, v: string): Status {
+  let status: Status = e.status
+  const changes = [...(e.changes ?? [])].sort((a, b) => compareVersions(a.at, b.at) ?? 0)
+  for (const ch of changes) {
+    const c = compareVersions(v, ch.at)
+    if (c !== null && c >= 0) status = ch.status
+  }
+  return status
+}
