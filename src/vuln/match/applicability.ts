@@ -75,10 +75,10 @@ function evalNode(node: ConfigNode, asset: Asset, mode: MatchMode): Eval {
   for (const c of node.children ?? []) parts.push(evalNode(c, asset, mode))
   let out: Eval
   if (node.operator === 'AND') {
-    const min = parts.reduce<State>((s, p) => Math.min(p.state, s), 2)
+    const min = Math.min(2, ...parts.map((p) => p.state)) as State
     out = parts.length === 0 || min === 0 ? NO : { state: min, why: parts.flatMap((p) => p.why) }
   } else {
-    const max = parts.reduce<State>((s, p) => Math.max(p.state, s), 0)
+    const max = Math.max(0, ...parts.map((p) => p.state)) as State
     out = max === 0 ? NO : { state: max, why: parts.filter((p) => p.state === max).flatMap((p) => p.why) }
   }
   if (node.negate) {
