@@ -3,6 +3,7 @@ import { adbModule } from './adb/index.js'
 import { coapModule } from './coap/index.js'
 import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
+import { modbusModule } from './modbus/index.js'
 import { mqttModule } from './mqtt/index.js'
 import { rtspModule } from './rtsp/index.js'
 import { snmpModule } from './snmp/index.js'
@@ -24,4 +25,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   coapModule,
   snmpModule,
   adbModule,
+  modbusModule,
 ]
