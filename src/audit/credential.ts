@@ -1,0 +1,16 @@
+/** One dictionary entry: a username/password pair with where it comes from. */
+export interface Credential {
+  /** Stable kebab-case id (`mirai-01`, `hikvision-admin-1`); never contains the password. */
+  id: string
+  username: string
+  password: string
+  /** Where the fact comes from (source file, row or entry). */
+  source: string
+  /** Protocols the default applies to; absent means any. */
+  protocols?: string[]
+}
+
+/** What a credential looks like wherever it may be printed or logged: the password masked. */
+export function describeCredential(c: Credential): string {
+  return `${c.id} (${JSON.stringify(c.username)} / ${c.password === '' ? '<empty>' : '********'})`
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import YAML from 'yaml'
+import { z } from 'zod'
+import { MamoriError } from '../core/errors.js'
+import { dataPath } from '../core/paths.js'
+import type { Credential } from './credential.js'
+
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const PROTOCOLS = ['telnet', 'ssh', 'http', 'ftp', 'mqtt', 'rtsp'] as const
+
+const entrySchema = z.object({
+  id: z.string().regex(ID, 'ids are kebab-case'),
+  username: z.string().max(128),
+  password: z.string().max(128),
+  source: z.string().min(1),
+  protocols: z.array(z.enum(PROTOCOLS)).min(1).optional(),
+  weight: z.number().int().positive().optional(),
+})
+const listSchema = z.object({ entries: z.array(entrySchema) })
+const vendorsSchema = z.object({
+  vendors: z.array(
+    z.object({
+      vendor: z.string().regex(ID),
+      aliases: z.array(z.string().min(1)).min(1),
+      entries: z.array(entrySchema),
+    }),
+  ),
+})
+
+/** A dictionary entry as loaded (the Mirai table keeps its selection weight). */
+export type DictionaryEntry = Credential & { weight?: number }
+
+export interface VendorDefaults {
+  vendor: string
+  /** Normalised names a fingerprint vendor may carry for this vendor. */
+  aliases: string[]
+  entries: DictionaryEntry[]
+}
+
+/** mamori's credential knowledge: the Mirai table, vendor defaults and the ranked common list. */
+export interface Dictionaries {
+  mirai: DictionaryEntry[]
+  vendors: VendorDefaults[]
+  common: DictionaryEntry[]
+}
+
+/** `Hikvision Digital`, `hikvision-digital`, `HIKVISION_DIGITAL` → `hikvisiondigital`. */
+export function normalizeVendor(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '')
+}
+
+/**
+ * Loads and checks the dictionaries in `dir` (default `data/credentials/`): schema, unique ids
+ * across all files. Every problem is reported at once, with file and id.
+ */
+export function loadDictionaries(dir = dataPath('credentials')): Dictionaries {
+  const problems: string[] = []
+  const read = <T>(file: string, schema: z.ZodType<T>): T | undefined => {
+    let raw: unknown
+    try {
+      raw = YAML.parse(readFileSync(join(dir, file), 'utf8'))
+    } catch (err) {
+      problems.push(`${file}: ${(err as Error).message}`)
+      return undefined
+    }
+    const parsed = schema.safeParse(raw)
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 20))
+        problems.push(`${file}: ${issue.path.join('.')}: ${issue.message}`)
+      return undefined
+    }
+    return parsed.data
+  }
+  const mirai = read('mirai.yaml', listSchema)?.entries ?? []
+  const common = read('common.yaml', listSchema)?.entries ?? []
+  const vendors = (read('vendors.yaml', vendorsSchema)?.vendors ?? []).map((v) => ({
+    ...v,
+    aliases: v.aliases.map(normalizeVendor),
+  }))
+  const seen = new Map<string, string>()
+  const note = (file: string, id: string) => {
+    const other = seen.get(id)
+    if (other) problems.push(`${file}: duplicate id ${id} (also in ${other})`)
+    else seen.set(id, file)
+  }
+  for (const e of mirai) note('mirai.yaml', e.id)
+  for (const e of common) note('common.yaml', e.id)
+  for (const v of vendors) for (const e of v.entries) note('vendors.yaml', e.id)
+  if (problems.length > 0) {
+    throw new MamoriError(
+      'ERR_DATA_INVALID',
+      `credential dictionaries in ${dir}:\n  ${problems.join('\n  ')}`,
+    )
+  }
+  return { mirai, vendors, common } as Dictionaries
+}

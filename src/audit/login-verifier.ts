@@ -1,0 +1,58 @@
+import type { Connection, ConnectionLimits } from '../core/connection.js'
+import type { ScanRecord } from '../core/record.js'
+import type { ScanStatus } from '../core/scan-status.js'
+import type { Target } from '../core/target.js'
+import type { Credential } from './credential.js'
+import type { TranscriptLine } from './transcript.js'
+
+/**
+ * How one login attempt ended.
+ * - `success`: positive evidence that the credential logged in (a shell prompt, 2xx, CONNACK 0 ...).
+ * - `failure`: negative evidence (`Login incorrect`, 401, re-prompt, disconnect).
+ * - `lockout`: the device says it stopped accepting attempts (back off, stop).
+ * - `unknown`: the evidence is ambiguous; never counted as a success.
+ * - `open`: access without any credential (no login asked, anonymous accepted).
+ * - `not-applicable`: the service offers no login this verifier can try.
+ * - `error`: the exchange failed (`status` says how).
+ */
+export type LoginVerdict = 'success' | 'failure' | 'lockout' | 'unknown' | 'open' | 'not-applicable' | 'error'
+
+export interface LoginOutcome {
+  verdict: LoginVerdict
+  /** Set when `verdict` is `error`. */
+  status?: ScanStatus
+  /** Why, in a few words; never contains the password. */
+  reason: string
+  /** The exchange with the password masked. */
+  transcript: TranscriptLine[]
+  /** Our end of the connection that decided the outcome (evidence). */
+  source?: { ip: string; port: number }
+}
+
+/** What a verifier gets for one attempt: the target, the grab's result as a hint, framework connections. */
+export interface LoginContext<H = unknown> {
+  readonly target: Target
+  /** The module's grab result for this service (`record.data[protocol]`): paths, realms, prompts. */
+  readonly hint: H | undefined
+  readonly limits: ConnectionLimits
+  /** Opens a framework-owned connection to the target (closed by the framework after the attempt). */
+  open(): Promise<Connection>
+}
+
+/**
+ * Checks whether one credential logs in to one service, speaking only up to the login's answer:
+ * after a success nothing is sent except the protocol's own logout or close.
+ *
+ * @example
+ * const outcome = await telnetLogin.login(ctx, { id: 'mirai-01', username: 'root', password: 'xc3511', source })
+ * // { verdict: 'success', reason: 'shell prompt "# " after login', transcript: [...] }
+ */
+export interface LoginVerifier<H = unknown> {
+  /** The module name this verifier logs in to (`telnet`, `ssh`, ...). */
+  readonly protocol: string
+  /** Whether the grabbed service asks for credentials this verifier can try; a reason when not. */
+  applies(record: ScanRecord): { ok: true } | { ok: false; reason: string }
+  /** Access without credentials, when the grab already proved it (anonymous FTP/MQTT, an open shell). */
+  openAccess?(record: ScanRecord): string | undefined
+  login(ctx: LoginContext<H>, credential: Credential): Promise<LoginOutcome>
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto'
+import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
+import { Transcript } from '../../audit/transcript.js'
+import type { Connection } from '../../core/connection.js'
+import { statusFromError } from '../../core/scan-status.js'
+import type { MqttResult } from './result.js'
+import { CONNECT, disconnectPacket, parseConnack, parsePacket, RETURN_CODES } from './wire.js'
+
+/**
+ * MQTT 3.1.1 CONNECT with username and password (§3.1.2.8–9): CONNACK 0 is a login, 4 (bad user
+ * name or password) and 5 (not authorized) refusals. After a success only DISCONNECT is sent.
+ */
+export const mqttLogin: LoginVerifier<MqttResult> = {
+  protocol: 'mqtt',
+  applies(record) {
+    const result = record.data.mqtt as MqttResult | undefined
+    if (!result?.v311) return { ok: false, reason: 'no MQTT 3.1.1 CONNACK in the grab' }
+    if (result.anonymous) return { ok: false, reason: 'anonymous access' }
+    return { ok: true }
+  },
+  openAccess(record) {
+    return (record.data.mqtt as MqttResult | undefined)?.anonymous ? 'anonymous CONNECT accepted' : undefined
+  },
+  async login(ctx, credential) {
+    const transcript = new Transcript(credential.password)
+    let conn: Connection | undefined
+    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
+      verdict,
+      reason: transcript.mask(reason),
+      transcript: transcript.lines(),
+      ...(conn ? { source: conn.local } : {}),
+    })
+    try {
+      conn = await ctx.open()
+      transcript.sent(`CONNECT v3.1.1 username=${JSON.stringify(credential.username)} password=********`)
+      await conn.write(connectWithPassword(credential.username, credential.password))
+      let packet: ReturnType<typeof parsePacket>
+      await conn.readUntil((b) => {
+        packet = parsePacket(b, 1024)
+        return packet !== undefined
+      })
+      if (!packet) return done('failure', 'closed without CONNACK')
+      const { code } = parseConnack(packet, 4)
+      transcript.received(`CONNACK ${code} (${RETURN_CODES[code] ?? 'unknown code'})`)
+      if (code === 0) {
+        await conn.write(disconnectPacket()).catch(() => {})
+        return done('success', 'CONNACK 0 (accepted)')
+      }
+      if (code === 4 || code === 5) return done('failure', `CONNACK ${code}`)
+      return done('unknown', `CONNACK ${code}`)
+    } catch (err) {
+      return { ...done('error', (err as Error).message), status: statusFromError(err) }
+    }
+  },
+}
+
+function utf8(s: string): Buffer {
+  const b = Buffer.from(s, 'utf8')
+  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b])
+}
+
+/** CONNECT 3.1.1, clean session, username and password flags (0xC2). */
+export function connectWithPassword(username: string, password: string): Buffer {
+  const id = `mamori-${randomBytes(4).toString('hex')}`
+  const body = Buffer.concat([
+    utf8('MQTT'),
+    Buffer.from([4, 0xc2, 0, 30]),
+    utf8(id),
+    utf8(username),
+    utf8(password),
+  ])
+  const length: number[] = []
+  let n = body.length
+  do {
+    let byte = n % 128
+    n = Math.floor(n / 128)
+    if (n > 0) byte |= 0x80
+    length.push(byte)
+  } while (n > 0)
+  return Buffer.concat([Buffer.from([CONNECT << 4]), Buffer.from(length), body])
+}

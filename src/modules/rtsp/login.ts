@@ -1,0 +1,102 @@
+import { basicAuthorization, digestAuthorization, parseChallenge } from '../../audit/http-auth.js'
+import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
+import { Transcript } from '../../audit/transcript.js'
+import type { Connection } from '../../core/connection.js'
+import { statusFromError } from '../../core/scan-status.js'
+import type { RtspResult } from './result.js'
+import { header, parseResponse, type RtspResponse } from './wire.js'
+
+/**
+ * RTSP DESCRIBE with Basic or Digest (RFC 2326 §D, RFC 7616) on the path that asked for
+ * credentials: 200 is a login, 401/403 a refusal. No SETUP or PLAY is ever sent.
+ */
+export const rtspLogin: LoginVerifier<RtspResult> = {
+  protocol: 'rtsp',
+  applies(record) {
+    const result = record.data.rtsp as RtspResult | undefined
+    if (!result?.auth) return { ok: false, reason: 'no DESCRIBE asked for credentials' }
+    return { ok: true }
+  },
+  openAccess(record) {
+    const open = (record.data.rtsp as RtspResult | undefined)?.unauthenticated_stream
+    return open ? `stream description of ${open.path} without credentials` : undefined
+  },
+  async login(ctx, credential) {
+    const { username, password } = credential
+    const basic = basicAuthorization(username, password)
+    const transcript = new Transcript(password, basic.slice('Basic '.length))
+    const path = ctx.hint?.describe.find((d) => d.status_code === 401)?.path ?? '/'
+    const url = `rtsp://${ctx.target.ip}:${ctx.target.port}${path}`
+    let conn: Connection | undefined
+    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
+      verdict,
+      reason: transcript.mask(reason),
+      transcript: transcript.lines(),
+      ...(conn ? { source: conn.local } : {}),
+    })
+    try {
+      conn = await ctx.open()
+      const client = new Describer(conn, url, transcript)
+      const first = await client.describe()
+      if (first.status_code === 200) return done('unknown', 'DESCRIBE answered 200 without credentials')
+      const raw = header(first.headers, 'www-authenticate')
+      const challenge = raw ? parseChallenge(raw) : undefined
+      let authorization = basic
+      if (challenge?.scheme === 'digest') {
+        const digest = digestAuthorization(challenge, 'DESCRIBE', url, username, password)
+        if (!digest)
+          return done('not-applicable', `Digest algorithm ${challenge.params.algorithm ?? '?'} not supported`)
+        transcript.addSecret(digest.response)
+        authorization = digest.header
+      }
+      if (conn.isEnded) {
+        conn = await ctx.open()
+        client.reconnect(conn)
+      }
+      const second = await client.describe(authorization)
+      const code = second.status_code
+      if (code === 200) return done('success', 'DESCRIBE answered 200 with the credential')
+      if (code === 401 || code === 403) return done('failure', `DESCRIBE answered ${code}`)
+      return done('unknown', `DESCRIBE answered ${code}`)
+    } catch (err) {
+      return { ...done('error', (err as Error).message), status: statusFromError(err) }
+    }
+  },
+}
+
+class Describer {
+  private cseq = 0
+  private offset = 0
+  constructor(
+    private conn: Connection,
+    private readonly url: string,
+    private readonly transcript: Transcript,
+  ) {}
+
+  reconnect(conn: Connection): void {
+    this.conn = conn
+    this.offset = 0
+  }
+
+  async describe(authorization?: string): Promise<RtspResponse> {
+    this.cseq++
+    const lines = [
+      `DESCRIBE ${this.url} RTSP/1.0`,
+      `CSeq: ${this.cseq}`,
+      'User-Agent: mamori/0.1',
+      'Accept: application/sdp',
+      ...(authorization ? [`Authorization: ${authorization}`] : []),
+    ]
+    this.transcript.sent(lines.join('\r\n'))
+    await this.conn.write(`${lines.join('\r\n')}\r\n\r\n`)
+    let response: RtspResponse | undefined
+    await this.conn.readUntil(() => {
+      response = parseResponse(this.conn.received.subarray(this.offset))
+      return response !== undefined
+    })
+    if (!response) throw new Error('connection closed before a complete RTSP response')
+    this.offset += response.length
+    this.transcript.received(response.status_line)
+    return response
+  }
+}
