@@ -1,6 +1,8 @@
 import type { ProtocolModule } from '../core/protocol-module.js'
 import { adbModule } from './adb/index.js'
 import { coapModule } from './coap/index.js'
+import { dahuaModule } from './dahua/index.js'
+import { dvripModule } from './dvrip/index.js'
 import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
 import { modbusModule } from './modbus/index.js'
@@ -26,4 +28,6 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   snmpModule,
   adbModule,
   modbusModule,
+  dvripModule,
+  dahuaModule,
 ]
