@@ -7,15 +7,18 @@ import { ftpModule } from './ftp/index.js'
 import { httpModule } from './http/index.js'
 import { modbusModule } from './modbus/index.js'
 import { mqttModule } from './mqtt/index.js'
+import { onvifModule } from './onvif/index.js'
 import { rtspModule } from './rtsp/index.js'
 import { snmpModule } from './snmp/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
 import { tlsModule } from './tls/index.js'
+import { tr069Module } from './tr069/index.js'
 import { upnpModule } from './upnp/index.js'
 
 /** The built-in protocol modules, in the order the reply detector tries them. */
 export const builtinModules: readonly ProtocolModule<unknown>[] = [
+  tr069Module, // before http: port 7547 is CWMP first
   sshModule,
   httpModule,
   telnetModule,
@@ -30,4 +33,5 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   modbusModule,
   dvripModule,
   dahuaModule,
+  onvifModule,
 ]
