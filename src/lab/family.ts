@@ -1,0 +1,92 @@
+import { z } from 'zod'
+
+/**
+ * Schema of `data/lab/families.yaml`: the device families the lab can simulate. Strings may hold
+ * `{placeholders}` filled per device: `{model}`, `{version}`, `{hostname}`, `{serial}`, `{mac}`,
+ * `{ip}` and any `vars` of the chosen model or version.
+ */
+const credential = z.strictObject({ username: z.string(), password: z.string() })
+
+/** What the service's banner identifies (may use placeholders). */
+const identifies = z.strictObject({ product: z.string(), version: z.string().optional() })
+
+const telnetService = z.strictObject({
+  protocol: z.literal('telnet'),
+  port: z.number().int().min(1).max(65535),
+  /** `busybox`: IAC DO ECHO, DO NAWS, WILL ECHO, WILL SGA at connect, as BusyBox telnetd sends. */
+  negotiation: z.enum(['busybox', 'none']).default('busybox'),
+  /** Text before the first login prompt. */
+  greeting: z.string().default('\r\n'),
+  login_prompt: z.string().default('{hostname} login: '),
+  password_prompt: z.string().default('Password: '),
+  failure: z.string().default('\r\nLogin incorrect\r\n'),
+  /** Sent once after a good login, before the first shell prompt. */
+  motd: z.string().default(''),
+  shell_prompt: z.string().default('# '),
+  max_failures: z.number().int().min(1).max(10).default(3),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).min(1),
+})
+
+const sshService = z.strictObject({
+  protocol: z.literal('ssh'),
+  port: z.number().int().min(1).max(65535),
+  /** Software part of the identification line: `dropbear_{dropbear}` → `SSH-2.0-dropbear_2014.63`. */
+  software: z.string().min(1),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).min(1),
+})
+
+const httpService = z.strictObject({
+  protocol: z.literal('http'),
+  port: z.number().int().min(1).max(65535),
+  /** The `Server` header; absent when the real device sends none. */
+  server: z.string().optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  title: z.string().optional(),
+  auth: z.enum(['none', 'basic', 'digest']).default('none'),
+  realm: z.string().optional(),
+  /** Path prefixes behind the auth (`/` = everything). */
+  protected: z.array(z.string().startsWith('/')).default(['/']),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).optional(),
+})
+
+export const serviceSpec = z.discriminatedUnion('protocol', [telnetService, sshService, httpService])
+
+const variant = z.strictObject({
+  vars: z.record(z.string(), z.string()).default({}),
+})
+
+export const familySpec = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+    vendor: z.string(),
+    device_type: z.string(),
+    os: z.string().optional(),
+    /** Relative share of this family among the lab's devices. */
+    weight: z.number().positive().default(1),
+    hostname: z.string().default('(none)'),
+    models: z.array(variant.extend({ product: z.string() })).min(1),
+    /** `old: true` marks firmware with known problems; the lab gives about a third of devices one. */
+    versions: z.array(variant.extend({ version: z.string(), old: z.boolean().default(false) })).min(1),
+    services: z.array(serviceSpec).min(1),
+  })
+  .superRefine((family, ctx) => {
+    for (const s of family.services) {
+      if (s.protocol === 'http' && s.auth !== 'none' && !(s.realm && s.defaults?.length)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${family.id}: http ${s.port} with auth needs realm and defaults`,
+        })
+      }
+    }
+  })
+
+export const familyCatalogue = z.strictObject({ families: z.array(familySpec).min(1) })
+
+export type FamilySpec = z.infer<typeof familySpec>
+export type ServiceSpec = z.infer<typeof serviceSpec>
+export type TelnetServiceSpec = z.infer<typeof telnetService>
+export type SshServiceSpec = z.infer<typeof sshService>
+export type HttpServiceSpec = z.infer<typeof httpService>
