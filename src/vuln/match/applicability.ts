@@ -152,6 +152,12 @@ function versionState(
     return { state: r ? 2 : 0 }
   }
   if (cv.kind === 'any') return { state: 2 }
+  // hardware: NVD writes "-" for "no revision named" and revisions (a1, b1) are names, not versions
+  if (partOf(crit) === 'h') {
+    if (cv.kind === 'na') return { state: 2 }
+    if (tv.kind === 'any') return { state: 1, note: 'hardware revision not known' }
+    return { state: compareAttribute(cv, tv) === 'equal' ? 2 : 0 }
+  }
   if (cv.kind === 'na') {
     if (tv.kind === 'na') return { state: 2 }
     if (mode === 'lenient') return { state: 2, note: 'NVD names no version: all versions' }
