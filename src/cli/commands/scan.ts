@@ -1,0 +1,156 @@
+import { join } from 'node:path'
+import { type Command, InvalidArgumentError, Option } from 'commander'
+import { DEFAULT_DISCOVERY, type EngineChoice } from '../../discovery/discovery.js'
+import { formatDuration, formatProgress } from '../../scan/progress-line.js'
+import type { ScanSummary } from '../../scan/scan-runner.js'
+import { scan } from '../../scan/scan-service.js'
+import { createSinks } from '../../scan/sinks.js'
+import { defaultAuditLogPath } from '../../scope/audit-log.js'
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`)
+    }
+    return n
+  }
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+interface ScanFlags {
+  ports: string
+  scope?: string
+  exclude: string[]
+  rate: number
+  timeout: number
+  retries: number
+  maxInflight: number
+  perHost: number
+  engine: EngineChoice
+  threads?: number
+  grabConcurrency: number
+  seed?: number
+  shard?: string
+  resume?: string
+  state?: string
+  out?: string
+  json?: boolean
+  auditLog?: string
+}
+
+export function registerScanCommand(program: Command): void {
+  program
+    .command('scan')
+    .description('find and grab the services of in-scope targets (loopback is the default scope)')
+    .argument('[targets...]', 'addresses, CIDRs, ranges (127.16.0.1-127.16.0.99), hostnames, @file')
+    .option(
+      '-p, --ports <spec>',
+      'ports: 22,80,8000-8099, T:/U: prefixes, presets (iot, mirai, iot-udp)',
+      'iot',
+    )
+    .option('--scope <file>', 'scope file (YAML) allowing targets beyond loopback')
+    .option('--exclude <cidr|file>', 'leave these addresses out (repeatable)', collect, [])
+    .option(
+      '--rate <n>',
+      'connect probes per second, all threads together',
+      integer(1, 10_000_000),
+      DEFAULT_DISCOVERY.rate,
+    )
+    .option('--timeout <ms>', 'connect timeout', integer(1, 600_000), DEFAULT_DISCOVERY.timeoutMs)
+    .option(
+      '--retries <n>',
+      'extra tries for an unanswered connect',
+      integer(0, 10),
+      DEFAULT_DISCOVERY.retries,
+    )
+    .option(
+      '--max-inflight <n>',
+      'connects in flight at most',
+      integer(1, 1_000_000),
+      DEFAULT_DISCOVERY.maxInflight,
+    )
+    .option(
+      '--per-host <n>',
+      'connects in flight to one address at most',
+      integer(1, 65_535),
+      DEFAULT_DISCOVERY.perHostCap,
+    )
+    .addOption(
+      new Option('--engine <name>', 'discovery engine').choices(['auto', 'js', 'native']).default('auto'),
+    )
+    .option('--threads <n>', 'native engine threads (default: one per core)', integer(1, 16))
+    .option('--grab-concurrency <n>', 'services grabbed at once', integer(1, 100_000), 200)
+    .option('--seed <n>', 'permutation seed (default: random, printed)', integer(0, 2 ** 31 - 1))
+    .option('--shard <i/n>', 'walk shard i of n (0-based)')
+    .option('--resume <state-file>', 'finish an interrupted scan from its state file')
+    .option('--state <file>', 'where to save the resume state (default .mamori/scan-<id>.state.json)')
+    .option('--out <file>', 'append records to FILE as JSON lines')
+    .option('--json', 'records as JSON lines on stdout; summary as JSON on stderr')
+    .option('--audit-log <file>', 'audit log (default $MAMORI_AUDIT_LOG or ~/.mamori/audit.jsonl)')
+    .action(async (targets: string[], flags: ScanFlags) => {
+      const tty = Boolean(process.stderr.isTTY) && !flags.json
+      const controller = new AbortController()
+      const onSigint = () => controller.abort()
+      process.once('SIGINT', onSigint)
+      try {
+        const summary = await scan(
+          {
+            targets,
+            ports: flags.ports,
+            exclude: flags.exclude,
+            scopeFile: flags.scope,
+            seed: flags.seed,
+            shard: flags.shard,
+          },
+          {
+            discovery: {
+              rate: flags.rate,
+              timeoutMs: flags.timeout,
+              retries: flags.retries,
+              maxInflight: flags.maxInflight,
+              perHostCap: flags.perHost,
+              engine: flags.engine,
+              threads: flags.threads,
+            },
+            grabConcurrency: flags.grabConcurrency,
+            auditLog: flags.auditLog ?? defaultAuditLogPath(),
+            sinks: () => createSinks({ out: flags.out, json: flags.json }),
+            stateFile: (plan) =>
+              flags.state ?? flags.resume ?? join('.mamori', `scan-${plan.scanId}.state.json`),
+            resumeFrom: flags.resume,
+            signal: controller.signal,
+            onPlan: (plan) => {
+              if (tty) {
+                process.stderr.write(
+                  `scanning ${plan.addresses.size} addresses × ${plan.space.ports.length} ports in ${plan.scope.name} (seed ${plan.request.seed}, shard ${plan.request.shard})\n`,
+                )
+              }
+            },
+            onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${formatProgress(p)}`) : undefined,
+          },
+        )
+        if (tty) process.stderr.write('\n')
+        printSummary(summary, flags)
+        if (summary.interrupted) process.exitCode = 1
+      } finally {
+        process.removeListener('SIGINT', onSigint)
+      }
+    })
+}
+
+function printSummary(s: ScanSummary, flags: ScanFlags): void {
+  if (flags.json) {
+    process.stderr.write(`${JSON.stringify({ summary: s })}\n`)
+    return
+  }
+  const lines = [
+    `scan ${s.scan_id}: ${s.probed} probed (${s.engine} engine, ${s.rate} probes/s, ${formatDuration(s.duration_ms)})`,
+    `  open ${s.open}  closed ${s.closed}  filtered ${s.filtered}  errors ${s.errors}  udp ${s.udp}`,
+    `  ${s.records} records${flags.out ? ` written to ${flags.out}` : ''}`,
+  ]
+  if (s.enrich_errors > 0) lines.push(`  ${s.enrich_errors} enricher failures (records kept)`)
+  if (s.interrupted) lines.push(`  interrupted: resume with  mamori scan --resume ${s.state_file}`)
+  process.stdout.write(`${lines.join('\n')}\n`)
+}

@@ -1,0 +1,259 @@
+import type { ConnectionLimits } from '../core/connection.js'
+import { MamoriError } from '../core/errors.js'
+import type { ScanRecord } from '../core/record.js'
+import type { Enricher, RecordSink } from '../core/sink.js'
+import type { Target, Transport } from '../core/target.js'
+import { Discovery, type DiscoveryOptions, type DiscoveryStats } from '../discovery/discovery.js'
+import { formatIPv4 } from '../scope/ipv4.js'
+import { CompletionTracker } from '../targets/completion-tracker.js'
+import { type ResumeState, writeResumeState } from '../targets/resume-state.js'
+import type { ScanPlan } from './scan-plan.js'
+
+/** The grab stage's contract (src/grab/grab-service.ts). */
+export type GrabFunction = (
+  target: Target,
+  options: { scanId: string; limits?: Partial<ConnectionLimits> },
+) => Promise<ScanRecord>
+
+export interface ScanRunOptions {
+  plan: ScanPlan
+  discovery: DiscoveryOptions
+  grab: GrabFunction
+  grabConcurrency: number
+  grabLimits?: Partial<ConnectionLimits>
+  enrichers: readonly Enricher[]
+  sinks: readonly RecordSink[]
+  /** Aborting stops the scan where it is and saves the resume state. */
+  signal?: AbortSignal
+  /** Resume state path, written on interrupt and every `stateEveryMs` during long scans. */
+  stateFile?: string
+  stateEveryMs?: number
+  onProgress?: (p: ScanProgress) => void
+  progressEveryMs?: number
+}
+
+export interface ScanProgress {
+  /** Share of this shard's space walked, 0..1. */
+  fraction: number
+  probed: number
+  open: number
+  records: number
+  elapsedMs: number
+  /** Probes per second since the start. */
+  rate: number
+}
+
+export interface ScanSummary {
+  scan_id: string
+  engine: 'js' | 'native'
+  seed: number
+  shard: string
+  targets: number
+  probed: number
+  open: number
+  closed: number
+  filtered: number
+  errors: number
+  udp: number
+  records: number
+  enrich_errors: number
+  duration_ms: number
+  rate: number
+  interrupted: boolean
+  state_file?: string
+}
+
+interface Pending {
+  ticket: number
+  ip: number
+  port: number
+  transport: Transport
+}
+
+/**
+ * Runs a planned scan: permutation → discovery → grab (bounded, back-pressured) → enrichers in
+ * order → sinks. Every target ends in the completion tracker exactly once, so the state written on
+ * interrupt resumes without repeats or gaps.
+ */
+export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
+  const { plan } = o
+  const started = performance.now()
+  const tracker = new CompletionTracker(plan.startPosition)
+  const cursor = plan.permutation.cursor(plan.startPosition, plan.bounds[1])
+  const space = plan.space
+  const skip = plan.skip
+  const source = (out: { ticket: number; ip: number; port: number; udp: boolean }): boolean => {
+    for (;;) {
+      const index = cursor.next()
+      if (index < 0) {
+        tracker.advanceTo(cursor.position)
+        return false
+      }
+      const position = cursor.position - 1
+      if (skip.size > 0 && skip.has(position)) continue
+      out.ticket = tracker.issue(position)
+      out.ip = space.ipAt(index)
+      out.port = space.portAt(index)
+      out.udp = space.transportAt(index) === 'udp'
+      return true
+    }
+  }
+
+  const queue: Pending[] = []
+  let qHead = 0
+  let running = 0
+  let records = 0
+  let enrichErrors = 0
+  let failure: unknown
+  let stopping = false
+  const maxQueue = Math.max(2, o.grabConcurrency * 2)
+  let discoveryDone = false
+  let settle: () => void = () => {}
+  const allDone = new Promise<void>((resolve) => {
+    settle = resolve
+  })
+  const checkDone = () => {
+    if (discoveryDone && running === 0 && (qHead >= queue.length || stopping)) settle()
+  }
+
+  const grabOne = async (p: Pending) => {
+    const target: Target = { ip: formatIPv4(p.ip), port: p.port, transport: p.transport }
+    const record = await o.grab(target, { scanId: plan.scanId, limits: o.grabLimits })
+    for (const e of o.enrichers) {
+      try {
+        await e.enrich(record)
+      } catch {
+        // one broken enricher must not lose the record or the scan; the count goes in the summary
+        enrichErrors++
+      }
+    }
+    for (const s of o.sinks) await s.write(record)
+    records++
+    tracker.finish(p.ticket)
+  }
+
+  const drain = () => {
+    while (!stopping && running < o.grabConcurrency && qHead < queue.length) {
+      const p = queue[qHead++] as Pending
+      running++
+      grabOne(p)
+        .catch((err) => {
+          failure ??= err
+          stop()
+        })
+        .finally(() => {
+          running--
+          drain()
+        })
+    }
+    if (qHead > 1024 && qHead * 2 > queue.length) {
+      queue.splice(0, qHead)
+      qHead = 0
+    }
+    if (queue.length - qHead < o.grabConcurrency) discovery.resume()
+    checkDone()
+  }
+
+  const discovery = new Discovery(o.discovery, source, (ticket, ip, port, state) => {
+    if (state === 'open' || state === 'udp') {
+      queue.push({ ticket, ip, port, transport: state === 'udp' ? 'udp' : 'tcp' })
+      if (queue.length - qHead >= maxQueue) discovery.pause()
+      drain()
+    } else {
+      tracker.finish(ticket)
+    }
+  })
+
+  const saveState = async (finished: boolean) => {
+    if (!o.stateFile) return
+    const snap = tracker.snapshot()
+    const state: ResumeState = {
+      version: 1,
+      scan_id: plan.scanId,
+      targets: plan.request.targets,
+      ports: plan.request.ports,
+      exclude: plan.request.exclude,
+      scope_file: plan.request.scopeFile ?? null,
+      seed: plan.request.seed,
+      shard: plan.request.shard,
+      space_hash: plan.spaceHash,
+      watermark: snap.watermark,
+      done_above: snap.doneAbove,
+      finished,
+    }
+    await writeResumeState(o.stateFile, state)
+  }
+  let stateWritten = false
+  const stateTimer = o.stateFile
+    ? setInterval(() => {
+        stateWritten = true
+        saveState(false).catch(() => undefined)
+      }, o.stateEveryMs ?? 10_000)
+    : undefined
+
+  const progressOf = (): ScanProgress => {
+    const elapsedMs = performance.now() - started
+    const [a, b] = plan.bounds
+    const s = discovery.stats
+    return {
+      fraction: b > a ? (cursor.position - a) / (b - a) : 1,
+      probed: s.probed,
+      open: s.open,
+      records,
+      elapsedMs,
+      rate: elapsedMs > 0 ? (s.probed * 1000) / elapsedMs : 0,
+    }
+  }
+  const progressTimer = o.onProgress
+    ? setInterval(() => o.onProgress?.(progressOf()), o.progressEveryMs ?? 250)
+    : undefined
+
+  function stop() {
+    if (stopping) return
+    stopping = true
+    discovery.stop()
+  }
+  const onAbort = () => stop()
+  o.signal?.addEventListener('abort', onAbort, { once: true })
+  if (o.signal?.aborted) stop()
+
+  let stats: DiscoveryStats
+  try {
+    stats = await discovery.run()
+    discoveryDone = true
+    checkDone()
+    await allDone
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort)
+    if (stateTimer) clearInterval(stateTimer)
+    if (progressTimer) clearInterval(progressTimer)
+  }
+  if (failure) {
+    throw failure instanceof MamoriError
+      ? failure
+      : new MamoriError('ERR_IO', `scan stopped: ${(failure as Error).message}`, { cause: failure })
+  }
+  const interrupted = stopping
+  if (interrupted || stateWritten) await saveState(!interrupted)
+  o.onProgress?.(progressOf())
+  const duration = performance.now() - started
+  return {
+    scan_id: plan.scanId,
+    engine: stats.engine,
+    seed: plan.request.seed,
+    shard: plan.request.shard,
+    targets: plan.space.size,
+    probed: stats.probed,
+    open: stats.open,
+    closed: stats.closed,
+    filtered: stats.filtered,
+    errors: stats.error,
+    udp: stats.udp,
+    records,
+    enrich_errors: enrichErrors,
+    duration_ms: Math.round(duration),
+    rate: Math.round(duration > 0 ? (stats.probed * 1000) / duration : 0),
+    interrupted,
+    ...(o.stateFile && (interrupted || stateWritten) ? { state_file: o.stateFile } : {}),
+  }
+}

@@ -1,0 +1,70 @@
+import type { ConnectionLimits } from '../core/connection.js'
+import type { RecordSink } from '../core/sink.js'
+import type { DiscoveryOptions } from '../discovery/discovery.js'
+import { grabService } from '../grab/grab-service.js'
+import { appendAuditEntry, currentUser } from '../scope/audit-log.js'
+import { readResumeState } from '../targets/resume-state.js'
+import { enrichers } from './enrichers.js'
+import { buildScanPlan, type ScanPlan, type ScanRequest } from './scan-plan.js'
+import { type GrabFunction, runScan, type ScanProgress, type ScanSummary } from './scan-runner.js'
+
+export interface ScanServiceOptions {
+  discovery: DiscoveryOptions
+  grabConcurrency: number
+  grabLimits?: Partial<ConnectionLimits>
+  auditLog: string
+  /** Built after the plan is checked, so a refused scan creates no output file. */
+  sinks: () => Promise<RecordSink[]>
+  stateFile?: (plan: ScanPlan) => string
+  resumeFrom?: string
+  signal?: AbortSignal
+  onPlan?: (plan: ScanPlan) => void
+  onProgress?: (p: ScanProgress) => void
+  /** The grab stage (tests may pass their own to observe it); default: grabService. */
+  grab?: GrabFunction
+}
+
+/** The `mamori scan` service: plan and scope check, audit-log entry, then the pipeline. */
+export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise<ScanSummary> {
+  const resume = o.resumeFrom ? await readResumeState(o.resumeFrom) : undefined
+  const plan = await buildScanPlan(request, resume)
+  o.onPlan?.(plan)
+  await appendAuditEntry(o.auditLog, {
+    time: new Date().toISOString(),
+    user: currentUser(),
+    scan_id: plan.scanId,
+    scope: plan.scope.name,
+    scope_file_hash: plan.scope.hash ?? null,
+    targets: plan.request.targets,
+    ports: plan.request.ports,
+    options: {
+      exclude: plan.request.exclude,
+      seed: plan.request.seed,
+      shard: plan.request.shard,
+      resumed: resume !== undefined,
+      rate: o.discovery.rate,
+      timeout_ms: o.discovery.timeoutMs,
+      retries: o.discovery.retries,
+      per_host: o.discovery.perHostCap,
+      engine: o.discovery.engine,
+      grab_concurrency: o.grabConcurrency,
+    },
+  })
+  const sinks = await o.sinks()
+  try {
+    return await runScan({
+      plan,
+      discovery: o.discovery,
+      grab: o.grab ?? grabService,
+      grabConcurrency: o.grabConcurrency,
+      grabLimits: o.grabLimits,
+      enrichers,
+      sinks,
+      signal: o.signal,
+      stateFile: o.stateFile?.(plan),
+      onProgress: o.onProgress,
+    })
+  } finally {
+    for (const s of sinks) await s.close()
+  }
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { MamoriError } from '../core/errors.js'
+import { parseAddressSpec } from './address-spec.js'
+import type { IPv4RangeSet } from './range-set.js'
+import { allowedByEntries, LOOPBACK, type Scope } from './scope.js'
+
+const MAX_SCOPE_BYTES = 1024 * 1024
+
+const addressSpec = z.string().refine((s) => parseAddressSpec(s) !== undefined, {
+  message: 'not an IPv4 address, CIDR or range',
+})
+
+/** The scope file: who owns the networks, who authorised the scan, what may be done. */
+export const scopeFileSchema = z.strictObject({
+  owner: z.string().min(1),
+  contact: z.string().min(1),
+  authorised_by: z.string().min(1),
+  cidrs: z.array(addressSpec).min(1),
+  exclude: z.array(addressSpec).default([]),
+  credential_audit: z.boolean().default(false),
+})
+
+export type ScopeFile = z.infer<typeof scopeFileSchema>
+
+/** Reads and validates a scope file; any problem is ERR_SCOPE_FILE with the file and the field. */
+export async function loadScopeFile(path: string): Promise<Scope> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch (err) {
+    throw new MamoriError('ERR_SCOPE_FILE', `cannot read scope file ${path}: ${(err as Error).message}`)
+  }
+  if (bytes.length > MAX_SCOPE_BYTES) {
+    throw new MamoriError('ERR_SCOPE_FILE', `scope file ${path} is larger than ${MAX_SCOPE_BYTES} bytes`)
+  }
+  let doc: unknown
+  try {
+    doc = parseYaml(bytes.toString('utf8'))
+  } catch (err) {
+    throw new MamoriError('ERR_SCOPE_FILE', `scope file ${path} is not valid YAML: ${(err as Error).message}`)
+  }
+  const parsed = scopeFileSchema.safeParse(doc)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`)
+    throw new MamoriError('ERR_SCOPE_FILE', `scope file ${path} is invalid: ${problems.join('; ')}`)
+  }
+  const file = parsed.data
+  const sets = (list: string[]) => list.map((s) => parseAddressSpec(s) as IPv4RangeSet)
+  let allowed = allowedByEntries(sets(file.cidrs)).union(LOOPBACK)
+  for (const ex of sets(file.exclude)) allowed = allowed.subtract(ex)
+  return {
+    name: path,
+    file: path,
+    hash: createHash('sha256').update(bytes).digest('hex'),
+    owner: file.owner,
+    contact: file.contact,
+    authorisedBy: file.authorised_by,
+    credentialAudit: file.credential_audit,
+    allowed,
+  }
+}

@@ -1,0 +1,84 @@
+import { lookup } from 'node:dns/promises'
+import { readFile } from 'node:fs/promises'
+import { MamoriError } from '../core/errors.js'
+import { parseAddressSpec } from '../scope/address-spec.js'
+import { parseIPv4 } from '../scope/ipv4.js'
+import { IPv4RangeSet } from '../scope/range-set.js'
+import type { ResolvedTarget } from '../scope/scope.js'
+
+const MAX_LIST_BYTES = 16 * 1024 * 1024
+const HOSTNAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
+
+/**
+ * Turns what the user typed (addresses in any spelling, CIDRs, ranges, hostnames, `@file` with one
+ * per line and `#` comments) into address sets. Hostnames are resolved here, once, so the scope
+ * check sees every address a name stands for.
+ */
+export async function resolveTargets(specs: readonly string[]): Promise<ResolvedTarget[]> {
+  const out: ResolvedTarget[] = []
+  for (const spec of specs) {
+    if (spec.startsWith('@')) {
+      for (const line of await readList(spec.slice(1), 'target')) out.push(await resolveOne(line))
+    } else {
+      out.push(await resolveOne(spec))
+    }
+  }
+  return out
+}
+
+async function resolveOne(text: string): Promise<ResolvedTarget> {
+  const set = parseAddressSpec(text)
+  if (set) return { text, addresses: set }
+  if (!HOSTNAME.test(text) || /^[0-9.]+$/.test(text)) {
+    throw new MamoriError(
+      'ERR_TARGET_SYNTAX',
+      `bad target ${JSON.stringify(text)}: not an address, CIDR, range or hostname`,
+    )
+  }
+  let found: { address: string; family: number }[]
+  try {
+    found = await lookup(text, { all: true })
+  } catch (err) {
+    throw new MamoriError('ERR_TARGET_SYNTAX', `cannot resolve target ${text}: ${(err as Error).message}`)
+  }
+  const v4 = found.map((a) => parseIPv4(a.address)).filter((ip): ip is number => ip !== undefined)
+  if (v4.length === 0) {
+    throw new MamoriError(
+      'ERR_TARGET_SYNTAX',
+      `target ${text} has no IPv4 address (IPv6 scanning is not supported)`,
+    )
+  }
+  return { text, addresses: IPv4RangeSet.of(v4.map((ip) => [ip, ip])) }
+}
+
+/** `--exclude` values: CIDRs/ranges/addresses, or files of them (one per line). */
+export async function resolveExcludes(specs: readonly string[]): Promise<IPv4RangeSet> {
+  let set = IPv4RangeSet.empty
+  for (const spec of specs) {
+    const direct = parseAddressSpec(spec)
+    const lines = direct ? [] : await readList(spec, 'exclude')
+    if (direct) set = set.union(direct)
+    for (const line of lines) {
+      const s = parseAddressSpec(line)
+      if (!s) throw new MamoriError('ERR_TARGET_SYNTAX', `bad exclusion ${JSON.stringify(line)} in ${spec}`)
+      set = set.union(s)
+    }
+  }
+  return set
+}
+
+async function readList(path: string, what: string): Promise<string[]> {
+  let text: string
+  try {
+    const bytes = await readFile(path)
+    if (bytes.length > MAX_LIST_BYTES) throw new Error(`larger than ${MAX_LIST_BYTES} bytes`)
+    text = bytes.toString('utf8')
+  } catch (err) {
+    throw new MamoriError('ERR_TARGET_SYNTAX', `cannot read ${what} file ${path}: ${(err as Error).message}`)
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l !== '')
+}
