@@ -37,3 +37,21 @@ export async function openStore(spec: string): Promise<Store> {
   }
   return SqlStore.open(dialect)
 }
+
+/** Opens the store, runs `fn`, and closes the store whatever happens. */
+export async function withStore<T>(spec: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(spec ?? defaultStoreSpec())
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+/** A non-negative integer CLI option, or ERR_USAGE naming the option. */
+export function intOption(name: string, value: string, max: number): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) > max) {
+    throw new MamoriError('ERR_USAGE', `${name} must be a whole number from 0 to ${max}`)
+  }
+  return Number(value)
+}
