@@ -7,23 +7,24 @@ import { type FtpReply, featureList, parseReply, replyText } from './wire.js'
 
 /** The customary anonymous password: an address that names the tool and reaches no one. */
 const ANON_PASSWORD = 'mamori@example.invalid'
+const FAILED_LOGIN_WAIT_MS = 6000
 
 /** Reads replies one at a time from an offset of its own, so a pipelining server's next reply is kept. */
 class ReplyReader {
   private offset = 0
   constructor(private readonly conn: Connection) {}
 
-  async command(line: string): Promise<FtpReply> {
+  async command(line: string, timeoutMs?: number): Promise<FtpReply> {
     await this.conn.write(`${line}\r\n`)
-    return this.next()
+    return this.next(timeoutMs)
   }
 
-  async next(): Promise<FtpReply> {
+  async next(timeoutMs?: number): Promise<FtpReply> {
     let reply: FtpReply | undefined
     await this.conn.readUntil(() => {
       reply = parseReply(this.conn.received.subarray(this.offset))
       return reply !== undefined
-    })
+    }, timeoutMs)
     if (!reply) throw new Error('connection closed before a complete FTP reply')
     this.offset += reply.length
     return reply
@@ -68,7 +69,8 @@ export const ftpModule: ProtocolModule<FtpResult> = {
       if (syst.code === 215) result.syst = text(syst)
       const user = await reader.command('USER anonymous')
       let last = user
-      if (user.code === 331) last = await reader.command(`PASS ${ANON_PASSWORD}`)
+      // servers delay a failed login (PAM's fail delay is 2 s or more): wait longer, within the deadline
+      if (user.code === 331) last = await reader.command(`PASS ${ANON_PASSWORD}`, FAILED_LOGIN_WAIT_MS)
       result.anonymous = last.code === 230
       result.anonymous_reply = `${last.code} ${text(last)}`.slice(0, 256)
       await conn.write('QUIT\r\n').catch(() => {})
