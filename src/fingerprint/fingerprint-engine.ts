@@ -1,0 +1,102 @@
+import type { Fingerprint, Observation } from '../core/record.js'
+import { loadOwnRules } from './own/load-own-rules.js'
+import { loadRecogDir } from './recog/load-recog.js'
+import type { LoadProblem, Rule } from './rule.js'
+import { compareMatches, type Match, RuleSet, toCandidate } from './rule-set.js'
+import { toFingerprint } from './to-fingerprint.js'
+import { loadVocabulary, type Vocabulary } from './vocab.js'
+
+/** Extra matchers that are not plain "one rule, one observation" (nmap's probe responses). */
+export interface ObservationMatcher {
+  match(observations: readonly Observation[], port: number): Match[]
+}
+
+export interface EngineOptions {
+  /** Rapid7 Recog `xml/` folder to load too (mamori does not ship it). */
+  recogDir?: string
+  /** Folder of mamori rule files (default: data/fingerprints). */
+  ownDir?: string
+  /** More rules (tests, nmap's when loaded as rules). */
+  extraRules?: Rule[]
+  matchers?: ObservationMatcher[]
+  /** Turn the literal prefilter off (benchmarks measure it). */
+  prefilter?: boolean
+}
+
+/**
+ * Every loaded rule database behind one call: candidates from every engine on every observation,
+ * one rule of precedence (rule-set.ts `compareMatches`) to pick the result, all candidates kept.
+ */
+export class FingerprintEngine {
+  readonly rules: RuleSet
+  readonly problems: readonly LoadProblem[]
+  private readonly vocab: Vocabulary
+  private readonly matchers: readonly ObservationMatcher[]
+
+  constructor(rules: Rule[], problems: LoadProblem[], options: EngineOptions = {}) {
+    this.rules = new RuleSet(rules, { prefilter: options.prefilter ?? true })
+    this.problems = problems
+    this.vocab = loadVocabulary()
+    this.matchers = options.matchers ?? []
+  }
+
+  /** Loads mamori's rules, and Recog's when a folder is given. */
+  static load(options: EngineOptions = {}): FingerprintEngine {
+    const own = loadOwnRules(options.ownDir)
+    const rules = [...own.rules, ...(options.extraRules ?? [])]
+    const problems = [...own.problems]
+    if (options.recogDir) {
+      const recog = loadRecogDir(options.recogDir)
+      rules.push(...recog.rules)
+      problems.push(...recog.problems)
+    }
+    return new FingerprintEngine(rules, problems, options)
+  }
+
+  /** Every match on these observations, best first. */
+  candidates(observations: readonly Observation[], port: number): Match[] {
+    const all: Match[] = []
+    for (const o of observations) all.push(...this.rules.match(o.key, o.value))
+    for (const m of this.matchers) all.push(...m.match(observations, port))
+    return all.sort(compareMatches)
+  }
+
+  /**
+   * The fingerprint of one service. The best candidate decides; candidates that agree with it
+   * (same vendor or product, or silent on both) fill the fields it leaves empty.
+   */
+  fingerprint(observations: readonly Observation[], port: number): Fingerprint {
+    const matches = this.candidates(observations, port)
+    const best = matches[0]
+    if (!best || best.confidence <= 0) {
+      return matches.length > 0 ? { cpe: [], candidates: matches.map(toCandidate) } : { cpe: [] }
+    }
+    const fp: Fingerprint = toFingerprint(best.fields, this.vocab)
+    for (const other of matches.slice(1)) {
+      if (other.confidence <= 0) continue
+      const o = toFingerprint(other.fields, this.vocab)
+      const agrees =
+        (!o.vendor || !fp.vendor || same(o.vendor, fp.vendor)) &&
+        (!o.product || !fp.product || same(o.product, fp.product))
+      if (!agrees) continue
+      for (const k of ['vendor', 'product', 'version', 'device_type', 'os'] as const) {
+        if (fp[k] === undefined && o[k] !== undefined && (k !== 'version' || same(o.product, fp.product)))
+          fp[k] = o[k]
+      }
+      // a less specific candidate adds only CPEs for products the result does not name yet
+      for (const c of o.cpe) if (!fp.cpe.some((k) => cpeProduct(k) === cpeProduct(c))) fp.cpe.push(c)
+    }
+    fp.rule = `${best.rule.engine}:${best.rule.id.replace(/^(?:recog|nmap):/, '')}`
+    fp.confidence = Number(best.confidence.toFixed(3))
+    fp.candidates = matches.map(toCandidate)
+    return fp
+  }
+}
+
+function cpeProduct(cpe: string): string {
+  return cpe.split(':').slice(2, 5).join(':')
+}
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase()
+}
