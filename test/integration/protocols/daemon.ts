@@ -14,7 +14,7 @@ export interface Daemon {
 }
 
 export function scratch(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `mamori-${prefix}-`))
+  return mkdtempSync(join(tmpdir(), `mamori-proto-${prefix}-`))
 }
 
 /** Spawns `command` in the foreground mode the caller chose (never daemonised: we keep its PID). */
