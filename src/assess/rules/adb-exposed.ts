@@ -1,0 +1,21 @@
+import type { AdbResult } from '../../modules/adb/result.js'
+import { type AssessRule, protocolData } from '../assess-rule.js'
+
+/** Android Debug Bridge on the network: without auth it is a root shell for anyone. */
+export const adbExposed: AssessRule = {
+  type: 'adb-exposed',
+  assess(record) {
+    const adb = protocolData<AdbResult>(record, 'adb')
+    if (!adb?.reply) return undefined
+    return {
+      type: this.type,
+      severity: adb.connected ? 'critical' : 'high',
+      title: adb.connected
+        ? 'ADB open without authentication'
+        : 'ADB reachable (key authentication required)',
+      detail: adb.connected
+        ? `device banner: ${adb.properties?.['ro.product.model'] ?? adb.system_type ?? ''}`
+        : `answered ${adb.reply}`,
+    }
+  },
+}
