@@ -1,4 +1,5 @@
 import type { RecordSink } from '../core/sink.js'
+import { StoreSink } from '../store/store-sink.js'
 import { JsonlFileSink } from './jsonl-file-sink.js'
 import { StdoutSink } from './stdout-sink.js'
 
@@ -8,6 +9,9 @@ export interface SinkOptions {
   out?: string
   /** `--json`: JSON lines on stdout. */
   json?: boolean
+  /** `--db [store]`: into the store (true: $MAMORI_DB or ./mamori.db); `parameters` go in its scans row. */
+  db?: string | true
+  parameters?: Record<string, unknown>
 }
 
 /** The one place scan sinks are built from options (the store adds its `--db` sink here). */
@@ -19,5 +23,9 @@ export async function createSinks(options: SinkOptions): Promise<RecordSink[]> {
     sinks.push(file)
   }
   if (options.json) sinks.push(new StdoutSink())
+  if (options.db)
+    sinks.push(
+      await StoreSink.open(options.db === true ? undefined : options.db, { parameters: options.parameters }),
+    )
   return sinks
 }

@@ -6,7 +6,7 @@ import type { DiffEntry, FacetResult, HostReport, ScanSummary, ServiceRow } from
  */
 export function oneLine(text: string, max = 80): string {
   let out = ''
-  for (const ch of text) {
+  for (const ch of text.trim()) {
     if (out.length >= max) return `${out}…`
     const code = ch.codePointAt(0) ?? 0
     if (ch === '\r') continue

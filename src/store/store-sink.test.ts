@@ -17,12 +17,7 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 describe('StoreSink', () => {
   it('commits in batches, writes the scan row at open and its end at close', async () => {
     const file = join(dir, 'sink.db')
-    const store = await openStore(file)
-    const sink = await StoreSink.open(
-      store,
-      { id: 'sink-1', started_at: '2026-11-25T00:00:00.000Z', parameters: { ports: '23' } },
-      { batch: 3 },
-    )
+    const sink = await StoreSink.open(file, { parameters: { ports: '23' } }, { batch: 3 })
     const corpus = loadBannerCorpus()
     for (let i = 0; i < 10; i++) {
       await sink.write(
@@ -35,6 +30,8 @@ describe('StoreSink', () => {
     const [scan] = await again.scans()
     assert.equal(scan?.records, 10)
     assert.deepEqual(scan?.parameters, { ports: '23' })
+    assert.equal(scan?.id, 'sink-1')
+    assert.equal(scan?.id, 'sink-1')
     assert.ok(scan?.finished_at)
     await again.close()
   })

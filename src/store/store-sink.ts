@@ -1,5 +1,6 @@
 import type { ScanRecord } from '../core/record.js'
 import type { RecordSink } from '../core/sink.js'
+import { defaultStoreSpec, openStore } from './open-store.js'
 import type { ScanInfo, Store } from './store.js'
 
 export interface StoreSinkOptions {
@@ -9,31 +10,47 @@ export interface StoreSinkOptions {
   flushMs?: number
 }
 
+/** What the sink knows of its scan up front; the id may come from the first record instead. */
+export type StoreSinkScan = Partial<ScanInfo>
+
 /**
  * The scan pipeline's sink into the store: records are committed in batches (one transaction each),
- * at most `flushMs` after they arrive, so a killed scan loses at most that window. The scan's row is
- * written when the sink opens and completed (finished_at) when it closes. Closing also closes the store.
+ * at most `flushMs` after they arrive, so a killed scan loses at most that window. The scan's row
+ * (id = the records' scan_id, start time, parameters) is written before its first batch and completed
+ * (finished_at) at close. Closing the sink closes the store.
  */
 export class StoreSink implements RecordSink {
   readonly #store: Store
-  readonly #scan: ScanInfo
+  readonly #scan: StoreSinkScan
   readonly #batch: number
+  #scanRow: ScanInfo | undefined
   #buffer: ScanRecord[] = []
   #pending: Promise<unknown> = Promise.resolve()
   readonly #timer: NodeJS.Timeout
   #error: unknown
 
-  private constructor(store: Store, scan: ScanInfo, options: StoreSinkOptions) {
+  constructor(store: Store, scan: StoreSinkScan = {}, options: StoreSinkOptions = {}) {
     this.#store = store
-    this.#scan = scan
+    this.#scan = { ...scan, started_at: scan.started_at ?? new Date().toISOString() }
     this.#batch = options.batch ?? 1000
     this.#timer = setInterval(() => void this.#flush(), options.flushMs ?? 1000)
     this.#timer.unref()
   }
 
-  static async open(store: Store, scan: ScanInfo, options: StoreSinkOptions = {}): Promise<StoreSink> {
-    await store.recordScan(scan)
-    return new StoreSink(store, scan, options)
+  /** Opens the store named by `spec` (default $MAMORI_DB or ./mamori.db) and a sink into it. */
+  static async open(
+    spec: string | undefined,
+    scan: StoreSinkScan = {},
+    options: StoreSinkOptions = {},
+  ): Promise<StoreSink> {
+    const sink = new StoreSink(await openStore(spec ?? defaultStoreSpec()), scan, options)
+    if (scan.id) await sink.#writeScanRow(scan.id)
+    return sink
+  }
+
+  async #writeScanRow(id: string): Promise<void> {
+    this.#scanRow = { ...(this.#scan as ScanInfo), id }
+    await this.#store.recordScan(this.#scanRow)
   }
 
   write(record: ScanRecord): void | Promise<void> {
@@ -47,11 +64,14 @@ export class StoreSink implements RecordSink {
     if (this.#buffer.length === 0) return this.#pending.then(() => undefined)
     const records = this.#buffer
     this.#buffer = []
-    const done = this.#pending.then(() => this.#store.ingest(records))
+    const done = this.#pending.then(async () => {
+      if (!this.#scanRow) await this.#writeScanRow(this.#scan.id ?? (records[0] as ScanRecord).scan_id)
+      await this.#store.ingest(records)
+    })
     this.#pending = done.catch((err) => {
       this.#error ??= err
     })
-    return done.then(() => undefined)
+    return done
   }
 
   async close(): Promise<void> {
@@ -59,7 +79,8 @@ export class StoreSink implements RecordSink {
     try {
       await this.#flush()
       if (this.#error) throw this.#error
-      await this.#store.recordScan({ ...this.#scan, finished_at: new Date().toISOString() })
+      if (this.#scanRow)
+        await this.#store.recordScan({ ...this.#scanRow, finished_at: new Date().toISOString() })
     } finally {
       await this.#store.close()
     }

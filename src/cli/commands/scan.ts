@@ -37,6 +37,7 @@ interface ScanFlags {
   state?: string
   out?: string
   json?: boolean
+  db?: string | true
   auditLog?: string
 }
 
@@ -88,6 +89,10 @@ export function registerScanCommand(program: Command): void {
     .option('--state <file>', 'where to save the resume state (default .mamori/scan-<id>.state.json)')
     .option('--out <file>', 'append records to FILE as JSON lines')
     .option('--json', 'records as JSON lines on stdout; summary as JSON on stderr')
+    .option(
+      '--db [store]',
+      'store records (SQLite file or postgres:// URL; default $MAMORI_DB or ./mamori.db)',
+    )
     .option('--audit-log <file>', 'audit log (default $MAMORI_AUDIT_LOG or ~/.mamori/audit.jsonl)')
     .action(async (targets: string[], flags: ScanFlags) => {
       const tty = Boolean(process.stderr.isTTY) && !flags.json
@@ -116,7 +121,19 @@ export function registerScanCommand(program: Command): void {
             },
             grabConcurrency: flags.grabConcurrency,
             auditLog: flags.auditLog ?? defaultAuditLogPath(),
-            sinks: () => createSinks({ out: flags.out, json: flags.json }),
+            sinks: () =>
+              createSinks({
+                out: flags.out,
+                json: flags.json,
+                db: flags.db ?? (process.env.MAMORI_DB ? true : undefined),
+                parameters: {
+                  targets,
+                  ports: flags.ports,
+                  exclude: flags.exclude,
+                  seed: flags.seed,
+                  shard: flags.shard,
+                },
+              }),
             stateFile: (plan) =>
               flags.state ?? flags.resume ?? join('.mamori', `scan-${plan.scanId}.state.json`),
             resumeFrom: flags.resume,

@@ -1,15 +1,9 @@
 // Child process of the SIGKILL test: writes records through a StoreSink forever, and prints
 // "committed N" after each batch is committed, until the parent kills it.
-import { openStore } from '../open-store.js'
 import { StoreSink } from '../store-sink.js'
 
 const [file] = process.argv.slice(2)
-const store = await openStore(file as string)
-const sink = await StoreSink.open(
-  store,
-  { id: 'killed-scan', started_at: new Date().toISOString() },
-  { batch: 200 },
-)
+const sink = await StoreSink.open(file, { id: 'killed-scan' }, { batch: 200 })
 for (let i = 0; i < 2_000_000; i++) {
   const pending = sink.write({
     ip: `127.30.${200 + ((i >> 16) & 7)}.${(i >> 8) & 255}`,
