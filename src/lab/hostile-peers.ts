@@ -33,7 +33,7 @@ export const HOSTILE_PEERS: readonly HostilePeer[] = [
       const line = Buffer.from(
         'Welcome to the embedded device management console. '.repeat(20).concat('\r\n'),
       )
-      void pump(socket, HUGE_BANNER_BYTES, () => line).then((ok) => ok && socket.end('(none) login: '))
+      void pump(socket, HUGE_BANNER_BYTES, () => line).then((ok) => ok && socket.end('\r\n(none) login: '))
     },
   },
   {

@@ -31,6 +31,7 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
   let username = ''
   let failures = 0
   let skipLf = false
+  let loggedInAtCr = false
 
   const send = (text: string | Buffer) => {
     if (state !== 'closed' && !socket.destroyed)
@@ -52,6 +53,7 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
       if (credential && username === credential.username && text === credential.password) {
         send('\r\n')
         openShell()
+        loggedInAtCr = skipLf
         return
       }
       failures++
@@ -82,7 +84,11 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
     const afterLogin: number[] = []
     for (const byte of data) {
       if (state === 'closed') break
-      if (state === 'shell') afterLogin.push(byte)
+      if (state === 'shell') {
+        // the LF closing the password line is not input to the shell
+        if (!(loggedInAtCr && (byte === 0x0a || byte === 0x00))) afterLogin.push(byte)
+        loggedInAtCr = false
+      }
       if (skipLf && (byte === 0x0a || byte === 0x00)) {
         skipLf = false
         continue

@@ -1,0 +1,58 @@
+import { writeFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { MamoriError } from '../../core/errors.js'
+import { startLab } from '../../lab/lab.js'
+
+function integer(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^\d{1,9}$/.test(text))
+    throw new MamoriError('ERR_USAGE', `${flag} must be a whole number, not "${text}"`)
+  return Number(text)
+}
+
+export function registerLabCommand(program: Command): void {
+  program
+    .command('lab')
+    .description('run a simulated network of IoT devices on loopback addresses until SIGINT/SIGTERM')
+    .option('--net <cidr>', 'block inside 127.0.0.0/8 to place the devices in', '127.16.0.0/16')
+    .option('--seed <n>', 'seed of the layout: same seed, same devices, same truth', '1')
+    .option('--devices <n>', 'number of devices (default: about 10 per /24, 300 per /16)')
+    .option('--hostile', 'also start the hostile peers (huge banner, trickle, garbage, IAC flood, ...)')
+    .option('--truth <file>', 'write the ground truth (every device, service, credential) as JSON')
+    .option('--json', 'print the ready line as a JSON object')
+    .action(async (opts) => {
+      const lab = await startLab({
+        net: opts.net,
+        seed: integer('--seed', opts.seed) as number,
+        devices: integer('--devices', opts.devices),
+        hostile: opts.hostile === true,
+      })
+      try {
+        if (opts.truth) {
+          try {
+            writeFileSync(opts.truth, `${JSON.stringify(lab.truth, null, 2)}\n`)
+          } catch (err) {
+            throw new MamoriError('ERR_IO', `cannot write ${opts.truth}: ${(err as Error).message}`)
+          }
+        }
+        const devices = lab.truth.devices.length
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify({ event: 'ready', devices, ports: lab.listeners, net: lab.truth.net, seed: lab.truth.seed, truth: opts.truth ?? null })}\n`
+            : `lab ready: ${devices} devices on ${lab.listeners} ports\n`,
+        )
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            process.off('SIGINT', done)
+            process.off('SIGTERM', done)
+            resolve()
+          }
+          process.once('SIGINT', done)
+          process.once('SIGTERM', done)
+        })
+      } finally {
+        await lab.stop()
+      }
+      if (!opts.json) process.stderr.write('lab stopped\n')
+    })
+}
