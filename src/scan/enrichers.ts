@@ -6,4 +6,4 @@ import { VulnEnricher } from '../vuln/enrich/vuln-enricher.js'
  * The stages that run on every grabbed record, in this order, before it is written
  * (fingerprint, then audit, then vulnerability matching, then findings). Each area adds its own.
  */
-export const enrichers: Enricher[] = [createAssessEnricher()]
+export const enrichers: Enricher[] = [new VulnEnricher(), createAssessEnricher()]

@@ -7,6 +7,7 @@ import { registerScanCommand } from './scan.js'
 import { registerScansCommand } from './scans.js'
 import { registerSearchCommand } from './search.js'
 import { registerStatsCommand } from './stats.js'
+import { registerVulnCommand } from './vuln.js'
 
 /** Each command file exports one function that adds its command to the program. */
 export type RegisterCommand = (program: Command) => void
@@ -21,4 +22,5 @@ export const commands: RegisterCommand[] = [
   registerDiffCommand,
   registerImportCommand,
   registerLabCommand,
+  registerVulnCommand,
 ]
