@@ -69,8 +69,8 @@ test('records a redirect without following it', async () => {
   await withServer(
     '127.80.2.2',
     8080,
-    (_req, res) => {
-      requests++
+    (req, res) => {
+      if (req.url === '/') requests++ // favicon and robots.txt are fetched beside it
       res.writeHead(302, { Location: 'http://192.0.2.1/login.htm' }).end()
     },
     async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
+import { grabExtras } from './extras.js'
 import type { HttpAuthChallenge, HttpResult } from './result.js'
 import { completeBody, type HttpHead, header, parseHead } from './wire.js'
 
@@ -14,7 +15,7 @@ export const httpModule: ProtocolModule<HttpResult> = {
   defaultPorts: [80, 81, 82, 8000, 8001, 8008, 8080, 8081, 8088, 8888, 7547, 37215, 52869, 5000, 49152],
   detect: (reply) => /^HTTP\/\d/.test(reply.subarray(0, 8).toString('latin1')),
 
-  async grab({ conn, target }): Promise<GrabOutcome<HttpResult>> {
+  async grab({ conn, target, redial }): Promise<GrabOutcome<HttpResult>> {
     const path = '/'
     const result: HttpResult = {
       request: { method: 'GET', path },
@@ -46,6 +47,7 @@ export const httpModule: ProtocolModule<HttpResult> = {
       }
       body ??= completeBody(parsed, conn.received, true) ?? conn.received.subarray(parsed.bodyStart)
       fillBody(result, body, conn.truncated)
+      Object.assign(result, await grabExtras(redial, `${target.ip}:${target.port}`, result.body))
       return { status: 'success', result }
     } catch (err) {
       return { status: statusFromError(err), result, error: (err as Error).message }
@@ -59,6 +61,9 @@ export const httpModule: ProtocolModule<HttpResult> = {
     const observations = []
     if (result.server) observations.push({ key: 'http.server', value: result.server })
     if (result.title) observations.push({ key: 'http.title', value: result.title })
+    if (result.favicon?.md5) observations.push({ key: 'http.favicon.md5', value: result.favicon.md5 })
+    if (result.favicon?.mmh3 !== undefined)
+      observations.push({ key: 'http.favicon.hash', value: String(result.favicon.mmh3) })
     if (result.www_authenticate)
       observations.push({ key: 'http.wwwauth', value: result.www_authenticate.raw })
     return { banner, observations }

@@ -23,4 +23,20 @@ export interface HttpResult {
   /** The first bytes of the body as text, for search and fingerprinting. */
   body?: string
   truncated: boolean
+  favicon?: HttpExtras['favicon']
+  robots_txt?: HttpExtras['robots_txt']
+}
+
+/** Fetched beside the front page (see extras.ts). */
+export interface HttpExtras {
+  favicon?: {
+    path: string
+    status_code: number
+    size: number
+    /** MD5 hex of the icon bytes (Recog favicons.xml). */
+    md5?: string
+    /** Shodan's http.favicon.hash (mmh3 of the base64 text, signed). */
+    mmh3?: number
+  }
+  robots_txt?: { present: boolean; status_code: number; disallow?: string[] }
 }
