@@ -70,7 +70,6 @@ test('mmh3 matches the reference vectors; icon paths never leave the host', () =
     'OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiYw==\n'
   const bytes = Buffer.from(Array.from({ length: 100 }, (_, i) => i))
   assert.equal(faviconMmh3(bytes), murmurhash.v3(python) | 0)
-  assert.ok(faviconMmh3(bytes) < 0 || faviconMmh3(bytes) <= 0x7fffffff)
   assert.equal(faviconMmh3(Buffer.from('')), 0)
   assert.equal(faviconPath('<link rel="icon" href="//evil.example/x.ico">'), '/favicon.ico')
   assert.equal(faviconPath('<link rel="icon" href="http://192.0.2.1/x.ico">'), '/favicon.ico')
