@@ -11,6 +11,7 @@ const INTERPOLATION = /\{([\w.-]+)\}/g
 export function applyRule(rule: Rule, text: string): Record<string, string> | undefined {
   const m = rule.regex.exec(text)
   if (!m) return undefined
+  if (rule.build) return rule.build(m)
   const fields: Record<string, string> = {}
   for (const p of rule.params) {
     if (p.pos === 0) {

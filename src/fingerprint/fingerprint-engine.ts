@@ -1,4 +1,5 @@
 import type { Fingerprint, Observation } from '../core/record.js'
+import { loadNmapProbesFile, type NmapProbe } from './nmap/load-nmap-probes.js'
 import { loadOwnRules } from './own/load-own-rules.js'
 import { loadRecogDir } from './recog/load-recog.js'
 import type { LoadProblem, Rule } from './rule.js'
@@ -14,6 +15,8 @@ export interface ObservationMatcher {
 export interface EngineOptions {
   /** Rapid7 Recog `xml/` folder to load too (mamori does not ship it). */
   recogDir?: string
+  /** nmap's nmap-service-probes file to load too (its matches, and its probes for active probing). */
+  nmapFile?: string
   /** Folder of mamori rule files (default: data/fingerprints). */
   ownDir?: string
   /** More rules (tests, nmap's when loaded as rules). */
@@ -30,17 +33,25 @@ export interface EngineOptions {
 export class FingerprintEngine {
   readonly rules: RuleSet
   readonly problems: readonly LoadProblem[]
+  /** nmap's probes when its file was loaded (for `probeService`), else empty. */
+  readonly nmapProbes: readonly NmapProbe[]
   private readonly vocab: Vocabulary
   private readonly matchers: readonly ObservationMatcher[]
 
-  constructor(rules: Rule[], problems: LoadProblem[], options: EngineOptions = {}) {
+  constructor(
+    rules: Rule[],
+    problems: LoadProblem[],
+    options: EngineOptions = {},
+    nmapProbes: NmapProbe[] = [],
+  ) {
     this.rules = new RuleSet(rules, { prefilter: options.prefilter ?? true })
     this.problems = problems
+    this.nmapProbes = nmapProbes
     this.vocab = loadVocabulary()
     this.matchers = options.matchers ?? []
   }
 
-  /** Loads mamori's rules, and Recog's when a folder is given. */
+  /** Loads mamori's rules, and Recog's and nmap's when their files are given. */
   static load(options: EngineOptions = {}): FingerprintEngine {
     const own = loadOwnRules(options.ownDir)
     const rules = [...own.rules, ...(options.extraRules ?? [])]
@@ -50,7 +61,14 @@ export class FingerprintEngine {
       rules.push(...recog.rules)
       problems.push(...recog.problems)
     }
-    return new FingerprintEngine(rules, problems, options)
+    let probes: NmapProbe[] = []
+    if (options.nmapFile) {
+      const nmap = loadNmapProbesFile(options.nmapFile)
+      rules.push(...nmap.rules)
+      problems.push(...nmap.problems)
+      probes = nmap.probes
+    }
+    return new FingerprintEngine(rules, problems, options, probes)
   }
 
   /** Every match on these observations, best first. */

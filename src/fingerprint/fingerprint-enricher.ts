@@ -23,7 +23,32 @@ export function observationsOf(
     }
   }
   if (out.length === 0 && record.banner) out.push({ key: 'raw.banner', value: record.banner })
+  const response = nmapResponse(record)
+  if (response) out.push(response)
   return out
+}
+
+/**
+ * What nmap would have received for this service, rebuilt from the module's result, so nmap's
+ * matches apply without a second exchange: the greeting of a server-speaks-first protocol (NULL
+ * probe) or the HTTP response (GetRequest).
+ */
+function nmapResponse(record: ScanRecord): Observation | undefined {
+  const data = record.data[record.protocol] as Record<string, unknown> | undefined
+  if (record.protocol === 'http' && data && typeof data.status_line === 'string') {
+    const headers = (data.headers as [string, string][] | undefined) ?? []
+    const head = [data.status_line, ...headers.map(([n, v]) => `${n}: ${v}`)].join('\r\n')
+    const body = typeof data.body === 'string' ? data.body : ''
+    return { key: 'nmap.tcp.GetRequest', value: `${head}\r\n\r\n${body}` }
+  }
+  if (record.protocol === 'ssh' && data && typeof data.line === 'string') {
+    return { key: 'nmap.tcp.NULL', value: `${data.line}\r\n` }
+  }
+  if (record.banner && record.protocol !== 'http') {
+    const banner = record.banner.endsWith('\n') ? record.banner : `${record.banner}\r\n`
+    return { key: 'nmap.tcp.NULL', value: banner }
+  }
+  return undefined
 }
 
 /** The pipeline stage that sets `record.fingerprint`. */

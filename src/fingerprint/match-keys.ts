@@ -43,6 +43,7 @@ export function recogText(key: string, value: string): string {
  * the work of every regex (a second line of defence behind the load-time backtracking check).
  */
 export function maxInputLength(key: string): number {
-  if (key.endsWith('.banner') || key === 'nmap.response') return 4096
+  if (key.startsWith('nmap.')) return 16384
+  if (key.endsWith('.banner')) return 4096
   return 1024
 }

@@ -39,6 +39,8 @@ export interface Rule {
   preference: number
   source: RuleSource
   examples: readonly RuleExample[]
+  /** Builds the fields from the match instead of `params` (nmap's version templates). */
+  build?: (match: RegExpExecArray) => Record<string, string>
   /** Strings a match must contain (lower-cased when the regex ignores case): the prefilter's keys. */
   literals: readonly string[]
 }
