@@ -28,8 +28,8 @@ export function loadNativeBinding(): NativeBinding | undefined {
 
 /**
  * The native engine: each epoll thread runs connect() probes off the event loop. One thread
- * saturates one core in the kernel's TCP code, so probes are spread round-robin over one thread
- * per core, each with its share of the rate and of the in-flight cap.
+ * saturates one core in the kernel's TCP code, so probes are spread evenly over one thread per
+ * core, each with its share of the rate and of the in-flight cap.
  */
 export function createNativeEngine(
   options: EngineOptions,
@@ -52,8 +52,14 @@ export function createNativeEngine(
     name: 'native',
     submit(ids, ips, ports, count) {
       if (closed || count === 0) return
-      native.submit(handles[next] as object, ids, ips, ports, count)
-      next = (next + 1) % n
+      // each thread has 1/n of the rate, so each gets 1/n of every batch
+      const per = Math.ceil(count / n)
+      for (let from = 0; from < count; from += per) {
+        const k = Math.min(per, count - from)
+        const h = handles[next] as object
+        next = (next + 1) % n
+        native.submit(h, ids.subarray(from), ips.subarray(from), ports.subarray(from), k)
+      }
     },
     close() {
       if (closed) return

@@ -18,6 +18,7 @@ function block(cidr: string, why: string): SpecialRange {
  * ZMap ships as its default blocklist. Loopback is here too; it is the default scope.
  */
 export const SPECIAL_RANGES: readonly SpecialRange[] = [
+  block('255.255.255.255/32', 'RFC 919 limited broadcast'),
   block('0.0.0.0/8', 'RFC 1122 "this network"'),
   block('10.0.0.0/8', 'RFC 1918 private use'),
   block('100.64.0.0/10', 'RFC 6598 shared address space (CGN)'),
@@ -33,7 +34,6 @@ export const SPECIAL_RANGES: readonly SpecialRange[] = [
   block('203.0.113.0/24', 'RFC 5737 documentation (TEST-NET-3)'),
   block('224.0.0.0/4', 'RFC 5771 multicast'),
   block('240.0.0.0/4', 'RFC 1112 reserved'),
-  block('255.255.255.255/32', 'RFC 919 limited broadcast'),
 ]
 
 export const SPECIAL_SET = IPv4RangeSet.of(SPECIAL_RANGES.map((s) => s.range))

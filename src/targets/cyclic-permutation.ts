@@ -70,11 +70,11 @@ export class CyclicPermutation {
     return [cut(shard.index), cut(shard.index + 1)]
   }
 
-  /** A cursor positioned at `position` of the cycle. */
+  /** A cursor positioned at `position` of the cycle, stopping at `end` (at most the cycle's end). */
   cursor(position: number, end: number): PermutationCursor {
     const p = BigInt(this.prime)
     const value = Number((BigInt(this.origin) * modPow(BigInt(this.generator), BigInt(position), p)) % p)
-    return new PermutationCursor(this, position, end, value)
+    return new PermutationCursor(this, position, Math.min(end, this.cycleLength), value)
   }
 }
 
