@@ -8,9 +8,9 @@ import type { HttpServiceSpec } from './family.js'
 import { httpDevice } from './http-device.js'
 import { TcpReader } from './testing/tcp-reader.js'
 
-// Web interfaces with Basic and Digest realms over real TCP on 127.17.13.0/24.
-const BASIC_IP = '127.17.13.1'
-const DIGEST_IP = '127.17.13.2'
+// Web interfaces with Basic and Digest realms over real TCP on 127.19.13.0/24.
+const BASIC_IP = '127.19.13.1'
+const DIGEST_IP = '127.19.13.2'
 const credential = { username: 'admin', password: 'admin' }
 const basicSpec: HttpServiceSpec = {
   protocol: 'http',

@@ -89,5 +89,5 @@ export function pickAddresses(net: LabNet, count: number, random: SeededRandom):
 export function defaultDeviceCount(net: LabNet): number {
   const bits = Math.log2(net.size)
   const wanted = Math.round(10 * 30 ** ((bits - 8) / 8))
-  return Math.max(1, Math.min(wanted, 2000, usableCount(net)))
+  return Math.min(Math.max(1, wanted), 2000, usableCount(net))
 }

@@ -5,8 +5,8 @@ import ssh2 from 'ssh2'
 import { sshDevice } from './ssh-device.js'
 import { TcpReader } from './testing/tcp-reader.js'
 
-// A dropbear-like device on 127.17.12.0/24, driven by the real ssh2 client.
-const IP = '127.17.12.1'
+// A dropbear-like device on 127.19.12.0/24, driven by the real ssh2 client.
+const IP = '127.19.12.1'
 const PORT = 22
 const credential = { username: 'ubnt', password: 'ubnt' }
 const sockets = new Set<net.Socket>()

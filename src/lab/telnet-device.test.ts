@@ -8,8 +8,8 @@ import { BUSYBOX_NEGOTIATION, serveTelnet } from './telnet-device.js'
 import { TelnetInput } from './telnet-input.js'
 import { sleep, TcpReader } from './testing/tcp-reader.js'
 
-// Telnet dialogue of a BusyBox device over real TCP on 127.17.11.0/24.
-const IP = '127.17.11.1'
+// Telnet dialogue of a BusyBox device over real TCP on 127.19.11.0/24.
+const IP = '127.19.11.1'
 const PORT = 23
 const credential = { username: 'root', password: 'xc3511' }
 const busybox = loadFamilies().find((f) => f.id === 'busybox-generic')?.services[0] as TelnetServiceSpec
