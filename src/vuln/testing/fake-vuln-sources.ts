@@ -91,13 +91,19 @@ export class FakeVulnSources {
       res.end(fault.body ?? '')
       return
     }
-    if (url.pathname === '/rest/json/cves/2.0') return this.#nvdPage(url.searchParams, res)
+    if (url.pathname === '/rest/json/cves/2.0') {
+      this.#nvdPage(url.searchParams, res)
+      return
+    }
     if (url.pathname === '/kev.json') {
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(this.#kev)
       return
     }
-    if (url.pathname === '/myjvn') return this.#myjvn(url.searchParams, res)
+    if (url.pathname === '/myjvn') {
+      this.#myjvn(url.searchParams, res)
+      return
+    }
     res.writeHead(404)
     res.end()
   }
@@ -111,8 +117,14 @@ export class FakeVulnSources {
     if (start !== null && end !== null) {
       const s = Date.parse(start)
       const e = Date.parse(end)
-      if (Number.isNaN(s) || Number.isNaN(e)) return nvdError(res, 'Invalid date')
-      if (e - s > 120 * 86_400_000) return nvdError(res, 'The date range must not exceed 120 days')
+      if (Number.isNaN(s) || Number.isNaN(e)) {
+        nvdError(res, 'Invalid date')
+        return
+      }
+      if (e - s > 120 * 86_400_000) {
+        nvdError(res, 'The date range must not exceed 120 days')
+        return
+      }
       items = items.filter((v) => {
         const t = Date.parse(`${v.cve.lastModified as string}Z`)
         return t >= s && t <= e
