@@ -111,8 +111,10 @@ export class FakeVulnSources {
   #nvdPage(q: URLSearchParams, res: ServerResponse): void {
     const start = q.get('lastModStartDate')
     const end = q.get('lastModEndDate')
-    if ((start === null) !== (end === null))
-      return nvdError(res, 'Both lastModStartDate and lastModEndDate are required')
+    if ((start === null) !== (end === null)) {
+      nvdError(res, 'Both lastModStartDate and lastModEndDate are required')
+      return
+    }
     let items = this.#nvd
     if (start !== null && end !== null) {
       const s = Date.parse(start)
