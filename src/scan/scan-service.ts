@@ -1,3 +1,4 @@
+import { checkAuditScope, type ScanAuditRequest, withAuditStage } from '../audit/scan-audit.js'
 import type { ConnectionLimits } from '../core/connection.js'
 import type { RecordSink } from '../core/sink.js'
 import type { DiscoveryOptions } from '../discovery/discovery.js'
@@ -22,6 +23,8 @@ export interface ScanServiceOptions {
   onProgress?: (p: ScanProgress) => void
   /** The grab stage (tests may pass their own to observe it); default: grabService. */
   grab?: GrabFunction
+  /** `--audit-credentials`: the credential audit stage, if the scope allows it. */
+  audit?: ScanAuditRequest
 }
 
 /** The `mamori scan` service: plan and scope check, audit-log entry, then the pipeline. */
@@ -29,6 +32,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
   const resume = o.resumeFrom ? await readResumeState(o.resumeFrom) : undefined
   const plan = await buildScanPlan(request, resume)
   o.onPlan?.(plan)
+  if (o.audit) checkAuditScope(plan.scope, plan.addresses)
   await appendAuditEntry(o.auditLog, {
     time: new Date().toISOString(),
     user: currentUser(),
@@ -48,6 +52,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
       per_host: o.discovery.perHostCap,
       engine: o.discovery.engine,
       grab_concurrency: o.grabConcurrency,
+      audit_credentials: o.audit !== undefined,
     },
   })
   const sinks = await o.sinks()
@@ -58,7 +63,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
       grab: o.grab ?? grabService,
       grabConcurrency: o.grabConcurrency,
       grabLimits: o.grabLimits,
-      enrichers,
+      enrichers: o.audit ? withAuditStage(enrichers, plan.scope, o.audit) : enrichers,
       sinks,
       signal: o.signal,
       stateFile: o.stateFile?.(plan),

@@ -39,6 +39,11 @@ interface ScanFlags {
   json?: boolean
   db?: string | true
   auditLog?: string
+  auditCredentials?: boolean
+  auditBudget?: number
+  auditMaxAttempts?: number
+  auditPause?: number
+  reveal?: boolean
 }
 
 export function registerScanCommand(program: Command): void {
@@ -94,6 +99,18 @@ export function registerScanCommand(program: Command): void {
       'store records (SQLite file or postgres:// URL; default $MAMORI_DB or ./mamori.db)',
     )
     .option('--audit-log <file>', 'audit log (default $MAMORI_AUDIT_LOG or ~/.mamori/audit.jsonl)')
+    .option(
+      '--audit-credentials',
+      'try default credentials (loopback, or a scope with credential_audit: true)',
+    )
+    .option('--audit-budget <n>', 'credentials tried per service (default 100)', integer(1, 600))
+    .option(
+      '--audit-max-attempts <n>',
+      'login attempts in the whole scan (default unlimited)',
+      integer(1, 10_000_000),
+    )
+    .option('--audit-pause <ms>', 'pause between attempts on one device (default 100)', integer(0, 60_000))
+    .option('--reveal', 'keep the working password in the records (never in logs)')
     .action(async (targets: string[], flags: ScanFlags) => {
       const tty = Boolean(process.stderr.isTTY) && !flags.json
       const controller = new AbortController()
@@ -138,6 +155,16 @@ export function registerScanCommand(program: Command): void {
               flags.state ?? flags.resume ?? join('.mamori', `scan-${plan.scanId}.state.json`),
             resumeFrom: flags.resume,
             signal: controller.signal,
+            ...(flags.auditCredentials
+              ? {
+                  audit: {
+                    deviceBudget: flags.auditBudget,
+                    maxAttempts: flags.auditMaxAttempts,
+                    pauseMs: flags.auditPause,
+                    reveal: flags.reveal,
+                  },
+                }
+              : {}),
             onPlan: (plan) => {
               if (tty) {
                 process.stderr.write(
