@@ -36,6 +36,8 @@ export interface ScanPlan {
   readonly startPosition: number
   /** Positions above the start already done by the interrupted run. */
   readonly skip: ReadonlySet<number>
+  /** This plan continues an interrupted scan (its state file is updated when it ends). */
+  readonly resumed: boolean
   readonly spaceHash: string
 }
 
@@ -89,6 +91,7 @@ export async function buildScanPlan(request: ScanRequest, resume?: ResumeState):
     bounds,
     startPosition: resume ? resume.watermark : bounds[0],
     skip: new Set(resume?.done_above ?? []),
+    resumed: resume !== undefined,
     spaceHash,
   }
 }

@@ -183,7 +183,7 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     }
     await writeResumeState(o.stateFile, state)
   }
-  let stateWritten = false
+  let stateWritten = plan.resumed
   const stateTimer = o.stateFile
     ? setInterval(() => {
         stateWritten = true

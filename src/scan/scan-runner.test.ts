@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, readFile } from 'node:fs/promises'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import type { ScanRecord } from '../core/record.js'
+import type { Enricher } from '../core/sink.js'
+import type { Target } from '../core/target.js'
+import { DEFAULT_DISCOVERY } from '../discovery/discovery.js'
+import { readResumeState } from '../targets/resume-state.js'
+import { JsonlFileSink } from './jsonl-file-sink.js'
+import { buildScanPlan } from './scan-plan.js'
+import { type GrabFunction, runScan } from './scan-runner.js'
+
+// This file's loopback block: 127.17.2.0/24; every address 127.17.2.1-64 has port 8000 open.
+const HOSTS = 64
+const servers: net.Server[] = []
+const dir = await mkdtemp(join(tmpdir(), 'mamori-scan-runner-'))
+
+before(async () => {
+  for (let h = 1; h <= HOSTS; h++) {
+    const s = net.createServer((c) => c.destroy())
+    servers.push(s)
+    await new Promise<void>((r) => s.listen({ host: `127.17.2.${h}`, port: 8000 }, r))
+  }
+})
+after(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r))
+})
+
+/** A grab stage that takes `ms` per service and tracks how many run at once. */
+function slowGrab(ms: number) {
+  const stats = { running: 0, max: 0, calls: [] as string[] }
+  const grab: GrabFunction = async (t: Target, o) => {
+    stats.running++
+    stats.max = Math.max(stats.max, stats.running)
+    stats.calls.push(`${t.ip}:${t.port}`)
+    await new Promise((r) => setTimeout(r, ms))
+    stats.running--
+    const record: ScanRecord = {
+      ip: t.ip,
+      port: t.port,
+      transport: t.transport,
+      protocol: 'unknown',
+      timestamp: new Date().toISOString(),
+      scan_id: o.scanId,
+      status: 'success',
+      banner: '',
+      data: {},
+    }
+    return record
+  }
+  return { grab, stats }
+}
+
+async function readRecords(path: string): Promise<ScanRecord[]> {
+  const text = await readFile(path, 'utf8').catch(() => '')
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as ScanRecord)
+}
+
+const request = {
+  targets: [`127.17.2.1-${HOSTS}`, '127.17.2.200-127.17.2.210'],
+  ports: '8000,8001',
+  exclude: [],
+  seed: 11,
+}
+
+test('grab concurrency is bounded and enrichers run in order before the sinks', async () => {
+  const plan = await buildScanPlan(request)
+  const out = join(dir, 'bounded.jsonl')
+  const sink = new JsonlFileSink(out)
+  await sink.ready()
+  const { grab, stats } = slowGrab(20)
+  const order: string[] = []
+  const enrichers: Enricher[] = [
+    { name: 'first', enrich: (r) => void order.push(`first ${r.ip}`) },
+    {
+      name: 'second',
+      enrich: async (r) => {
+        order.push(`second ${r.ip}`)
+        r.banner = 'enriched'
+      },
+    },
+    {
+      name: 'broken',
+      enrich: () => {
+        throw new Error('boom')
+      },
+    },
+  ]
+  const summary = await runScan({
+    plan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab,
+    grabConcurrency: 3,
+    enrichers,
+    sinks: [sink],
+  })
+  await sink.close()
+  const records = await readRecords(out)
+  assert.equal(stats.max, 3)
+  assert.equal(summary.open, HOSTS)
+  assert.equal(summary.closed, HOSTS + 2 * 11)
+  assert.equal(summary.records, HOSTS)
+  assert.equal(summary.enrich_errors, HOSTS)
+  assert.equal(records.length, HOSTS)
+  assert.ok(records.every((r) => r.banner === 'enriched' && r.port === 8000))
+  assert.equal(new Set(records.map((r) => r.ip)).size, HOSTS)
+  const firstIp = order[0]?.split(' ')[1]
+  assert.deepEqual(order.slice(0, 2), [`first ${firstIp}`, `second ${firstIp}`])
+})
+
+test('an interrupted scan resumes without repeating or skipping a target', async () => {
+  const out = join(dir, 'resume.jsonl')
+  const stateFile = join(dir, 'resume.state.json')
+  const plan = await buildScanPlan(request)
+  const first = slowGrab(15)
+  const controller = new AbortController()
+  const sink = new JsonlFileSink(out)
+  await sink.ready()
+  const interrupted = await runScan({
+    plan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab: async (t, o) => {
+      const r = await first.grab(t, o)
+      if (first.stats.calls.length === 20) controller.abort()
+      return r
+    },
+    grabConcurrency: 2,
+    enrichers: [],
+    sinks: [sink],
+    signal: controller.signal,
+    stateFile,
+  })
+  await sink.close()
+  assert.ok(interrupted.interrupted)
+  assert.equal(interrupted.state_file, stateFile)
+  const state = await readResumeState(stateFile)
+  assert.equal(state.finished, false)
+  const before = await readRecords(out)
+  assert.ok(before.length >= 19 && before.length < HOSTS, `${before.length} records before the interrupt`)
+
+  const resumedPlan = await buildScanPlan({ targets: [], ports: '', exclude: [] }, state)
+  assert.equal(resumedPlan.scanId, plan.scanId)
+  const second = slowGrab(1)
+  const sink2 = new JsonlFileSink(out)
+  await sink2.ready()
+  const resumed = await runScan({
+    plan: resumedPlan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab: second.grab,
+    grabConcurrency: 8,
+    enrichers: [],
+    sinks: [sink2],
+    stateFile,
+  })
+  await sink2.close()
+  assert.equal(resumed.interrupted, false)
+  const all = await readRecords(out)
+  const keys = all.map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, keys.length, 'no service written twice')
+  assert.equal(keys.length, HOSTS, 'every open service written once')
+  // the resumed run probed only what the first left unfinished: no closed port was probed again
+  assert.equal(interrupted.probed, 150)
+  assert.equal(resumed.closed, 0)
+  assert.equal(resumed.probed, HOSTS - before.length)
+  assert.equal((await readResumeState(stateFile)).finished, true)
+})
+
+test('a resume state that no longer matches the space is refused', async () => {
+  const stateFile = join(dir, 'resume.state.json')
+  const state = await readResumeState(stateFile)
+  await assert.rejects(buildScanPlan(request, { ...state, exclude: ['127.17.2.1'] }), /different space/)
+})

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { repoRoot } from '../../../src/core/paths.js'
+import type { ScanRecord } from '../../../src/core/record.js'
+import { startLab } from '../../../src/lab/lab.js'
+
+// This file's loopback blocks: 127.17.3.0/24 (listeners), 127.17.4.0/24 (lab).
+const fromDist = fileURLToPath(import.meta.url).includes(`${join(repoRoot, 'dist')}`)
+const CLI = fromDist
+  ? [join(repoRoot, 'bin', 'mamori.js')]
+  : ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src', 'cli', 'main.ts')]
+const dir = await mkdtemp(join(tmpdir(), 'mamori-scan-cli-'))
+const auditLog = join(dir, 'audit.jsonl')
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function mamori(args: string[], opts: { interruptWhen?: () => Promise<boolean> } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    const when = opts.interruptWhen
+    const timer = when
+      ? setInterval(async () => {
+          if (await when()) {
+            clearInterval(timer)
+            child.kill('SIGINT')
+          }
+        }, 100)
+      : undefined
+    child.on('close', (code) => {
+      clearInterval(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+async function records(path: string): Promise<ScanRecord[]> {
+  if (!existsSync(path)) return []
+  return (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as ScanRecord)
+}
+
+async function auditLines(): Promise<number> {
+  return existsSync(auditLog) ? (await readFile(auditLog, 'utf8')).trim().split('\n').length : 0
+}
+
+// Listeners on 127.17.3.1-20 port 9000 that count every connection they get.
+const hits = new Map<string, number>()
+const servers: net.Server[] = []
+before(async () => {
+  for (let h = 1; h <= 20; h++) {
+    const host = `127.17.3.${h}`
+    const s = net.createServer((c) => {
+      hits.set(host, (hits.get(host) ?? 0) + 1)
+      c.on('error', () => {})
+      c.end('SSH-2.0-OpenSSH_7.4\r\n')
+    })
+    servers.push(s)
+    await new Promise<void>((r) => s.listen({ host, port: 9000 }, r))
+  }
+})
+after(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r))
+})
+
+test('scan of the lab finds every open service at the default rate and writes one record each', async () => {
+  const lab = await startLab({ net: '127.17.4.0/24', seed: 5 })
+  try {
+    const expected = lab.truth.devices.flatMap((d) =>
+      d.services.filter((s) => s.transport === 'tcp').map((s) => `${d.ip}:${s.port}`),
+    )
+    const ports = [...new Set(lab.truth.devices.flatMap((d) => d.services.map((s) => s.port)))].join(',')
+    const out = join(dir, 'lab.jsonl')
+    const run = await mamori([
+      'scan',
+      '127.17.4.0/24',
+      '--ports',
+      `iot,${ports}`,
+      '--out',
+      out,
+      '--audit-log',
+      auditLog,
+    ])
+    assert.equal(run.code, 0, run.stderr)
+    const found = (await records(out)).map((r) => `${r.ip}:${r.port}`)
+    assert.deepEqual([...found].sort(), [...expected].sort())
+    assert.match(run.stdout, new RegExp(`open ${expected.length} `))
+    assert.match(
+      run.stdout,
+      new RegExp(`${expected.length} records written to ${out.replace(/[.]/g, '\\.')}`),
+    )
+  } finally {
+    await lab.stop()
+  }
+})
+
+test('--json prints records on stdout and the summary on stderr', async () => {
+  const run = await mamori(['scan', '127.17.3.1-4', '-p', '9000,9001', '--json', '--audit-log', auditLog])
+  assert.equal(run.code, 0, run.stderr)
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ScanRecord)
+  assert.deepEqual(lines.map((r) => r.ip).sort(), ['127.17.3.1', '127.17.3.2', '127.17.3.3', '127.17.3.4'])
+  assert.ok(lines.every((r) => r.port === 9000 && r.protocol === 'ssh' && r.banner.includes('OpenSSH_7.4')))
+  const summary = JSON.parse(run.stderr.trim()).summary
+  assert.equal(summary.open, 4)
+  assert.equal(summary.closed, 4)
+})
+
+test('an out-of-scope target refuses the whole scan with exit 2 before any packet', async () => {
+  const before = hits.get('127.17.3.5') ?? 0
+  const lines = await auditLines()
+  const out = join(dir, 'refused.jsonl')
+  const run = await mamori([
+    'scan',
+    '127.17.3.5',
+    '8.8.8.8',
+    '-p',
+    '9000',
+    '--out',
+    out,
+    '--audit-log',
+    auditLog,
+  ])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, /refused target 8\.8\.8\.8: it is outside scope loopback/)
+  assert.equal(hits.get('127.17.3.5') ?? 0, before, 'the in-scope target got no connection')
+  assert.equal(existsSync(out), false, 'no output file')
+  assert.equal(await auditLines(), lines, 'a refused scan is not a scan')
+})
+
+test('bad usage exits 2 with a message', async () => {
+  const bad = join(dir, 'bad-scope.yaml')
+  await writeFile(bad, 'owner: x\ncidrs: nope\n')
+  const cases: [string[], RegExp][] = [
+    [['scan', '127.17.3.1', '-p', '80-20'], /bad port list "80-20".*goes backwards/],
+    [['scan', '127.17.3.1', '-p', 'telnetz'], /"telnetz" is not a port, range or preset/],
+    [['scan', '127.17.3.1', '--scope', bad], /scope file .*bad-scope\.yaml is invalid/],
+    [['scan', '300.1.2.3'], /bad target "300\.1\.2\.3"/],
+    [['scan', '127.17.3.1', '--rate', 'fast'], /expected a whole number/],
+    [['scan', '127.17.3.1', '--shard', '3/2'], /bad shard/],
+    [['scan'], /no targets given/],
+  ]
+  for (const [args, pattern] of cases) {
+    const run = await mamori([...args, '--audit-log', auditLog])
+    assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`)
+    assert.match(run.stderr, pattern)
+  }
+})
+
+test('Ctrl-C saves the position; --resume finishes the scan without repeats or gaps', async () => {
+  const out = join(dir, 'resume.jsonl')
+  const state = join(dir, 'resume.state.json')
+  const args = [
+    'scan',
+    '127.17.3.0/24',
+    '-p',
+    '9000-9003',
+    '--out',
+    out,
+    '--audit-log',
+    auditLog,
+    '--seed',
+    '3',
+  ]
+  // interrupt once the scan has started (its audit entry is written) and run for a moment
+  const lines = await auditLines()
+  let startedAt = 0
+  const started = async () => {
+    if (!startedAt && (await auditLines()) > lines) startedAt = Date.now()
+    return startedAt > 0 && Date.now() - startedAt > 400
+  }
+  const first = await mamori([...args, '--rate', '300', '--state', state], { interruptWhen: started })
+  assert.equal(first.code, 1, first.stderr)
+  assert.match(first.stdout, /interrupted: resume with {2}mamori scan --resume /)
+  const partial = await records(out)
+  assert.ok(partial.length < 20, `${partial.length} records before the interrupt`)
+  const second = await mamori(['scan', '--resume', state, '--out', out, '--audit-log', auditLog])
+  assert.equal(second.code, 0, second.stderr)
+  const keys = (await records(out)).map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, keys.length, 'no service twice')
+  assert.equal(keys.length, 20, 'every service once')
+  const audit = (await readFile(auditLog, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  const last = audit[audit.length - 1]
+  assert.equal(last.options.resumed, true)
+  assert.deepEqual(last.targets, ['127.17.3.0/24'])
+  assert.equal(last.scope, 'loopback (default scope)')
+})
