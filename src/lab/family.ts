@@ -1,4 +1,12 @@
 import { z } from 'zod'
+import {
+  adbService,
+  dvripService,
+  ftpService,
+  modbusService,
+  mqttService,
+  rtspService,
+} from './services/specs.js'
 
 /**
  * Schema of `data/lab/families.yaml`: the device families the lab can simulate. Strings may hold
@@ -52,7 +60,12 @@ const httpService = z.strictObject({
   defaults: z.array(credential).optional(),
 })
 
-export const serviceSpec = z.discriminatedUnion('protocol', [telnetService, sshService, httpService])
+export const serviceSpec = z.discriminatedUnion('protocol', [
+  telnetService,
+  sshService,
+  httpService,
+  ...[rtspService, mqttService, ftpService, adbService, dvripService, modbusService],
+])
 
 const variant = z.strictObject({
   vars: z.record(z.string(), z.string()).default({}),

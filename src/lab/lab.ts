@@ -4,6 +4,7 @@ import { MamoriError } from '../core/errors.js'
 import { httpDevice } from './http-device.js'
 import { loadFamilies } from './load-families.js'
 import { type PlannedService, planLab } from './plan-lab.js'
+import { protocolDevice } from './services/protocol-device.js'
 import { sshDevice } from './ssh-device.js'
 import { serveTelnet } from './telnet-device.js'
 import type { LabTruth } from './truth.js'
@@ -90,6 +91,8 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
       }
       case 'http':
         return httpDevice({ spec: s.spec, credential: s.credential }).handle
+      default:
+        return protocolDevice(s.spec, s.credential)
     }
   }
 

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { adbModule } from '../../modules/adb/index.js'
+import { dvripModule } from '../../modules/dvrip/index.js'
+import { ftpModule } from '../../modules/ftp/index.js'
+import { modbusModule } from '../../modules/modbus/index.js'
+import { mqttModule } from '../../modules/mqtt/index.js'
+import { rtspModule } from '../../modules/rtsp/index.js'
+import { grabOnce } from '../../testing/protocol-peer.js'
+import { type RunningLab, startLab } from '../lab.js'
+
+// the protocols block, one /24 for this file
+const NET = '127.70.30.0/24'
+let lab: RunningLab
+
+before(async () => {
+  lab = await startLab({ net: NET, seed: 70, devices: 200 })
+})
+after(() => lab.stop())
+
+const MODULES: Record<string, ProtocolModule<unknown>> = {
+  rtsp: rtspModule as ProtocolModule<unknown>,
+  mqtt: mqttModule as ProtocolModule<unknown>,
+  ftp: ftpModule as ProtocolModule<unknown>,
+  adb: adbModule as ProtocolModule<unknown>,
+  dvrip: dvripModule as ProtocolModule<unknown>,
+  modbus: modbusModule as ProtocolModule<unknown>,
+}
+
+test('every lab service of the protocol modules is grabbed successfully and matches the truth', async () => {
+  const seen = new Set<string>()
+  for (const device of lab.truth.devices) {
+    for (const service of device.services) {
+      const module = MODULES[service.protocol]
+      if (!module) continue
+      seen.add(`${device.family}/${service.protocol}`)
+      const out = await grabOnce(module, { ip: device.ip, port: service.port, transport: 'tcp' })
+      assert.equal(out.status, 'success', `${device.family} ${service.protocol}: ${out.error}`)
+      const r = out.result as Record<string, unknown>
+      switch (service.protocol) {
+        case 'rtsp':
+          assert.equal(
+            r.server,
+            service.product === 'Hipcam RealServer' ? 'Hipcam RealServer/V1.0' : 'Dahua Rtsp Server',
+          )
+          assert.equal(r.unauthenticated_stream !== undefined, service.auth === 'none', device.family)
+          break
+        case 'mqtt':
+          assert.equal(r.anonymous, true)
+          assert.equal(r.broker_version, `mosquitto version ${service.version}`)
+          break
+        case 'ftp':
+          assert.equal(r.banner, 'DiskStation FTP server ready.')
+          assert.equal(r.anonymous, false)
+          break
+        case 'adb':
+          assert.equal(r.connected, true)
+          assert.equal((r.properties as Record<string, string>)['ro.product.model'], service.product)
+          break
+        case 'dvrip':
+          assert.equal(r.ret, 103)
+          break
+        case 'modbus':
+          assert.equal(r.vendor_name, 'Schneider Electric')
+          assert.equal(r.product_code, service.product)
+          assert.equal(r.revision, service.version)
+          break
+      }
+    }
+  }
+  for (const kind of ['rtsp', 'mqtt', 'ftp', 'adb', 'dvrip', 'modbus'])
+    assert.ok(
+      [...seen].some((s) => s.endsWith(`/${kind}`)),
+      `no ${kind} service in the lab: ${[...seen].join(' ')}`,
+    )
+})

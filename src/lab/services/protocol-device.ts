@@ -1,0 +1,27 @@
+import type net from 'node:net'
+import { adbDevice, dvripDevice, modbusDevice } from './binary-devices.js'
+import { ftpDevice } from './ftp.js'
+import { mqttDevice } from './mqtt.js'
+import { rtspDevice } from './rtsp.js'
+import type { ProtocolServiceSpec } from './specs.js'
+
+/** The connection handler of one lab service of the kinds in specs.ts. */
+export function protocolDevice(
+  spec: ProtocolServiceSpec,
+  credential?: { username: string; password: string },
+): (socket: net.Socket) => void {
+  switch (spec.protocol) {
+    case 'rtsp':
+      return rtspDevice(spec, credential)
+    case 'mqtt':
+      return mqttDevice(spec, credential)
+    case 'ftp':
+      return ftpDevice(spec, credential)
+    case 'adb':
+      return adbDevice(spec)
+    case 'dvrip':
+      return dvripDevice(spec)
+    case 'modbus':
+      return modbusDevice(spec)
+  }
+}
