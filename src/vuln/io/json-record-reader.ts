@@ -65,6 +65,26 @@ export async function* readJsonRecords(
     const n = chunk.length
     for (let i = 0; i < n; i++) {
       const c = chunk[i] as number
+      if (inString && !escaped && !keyCapture) {
+        // fast path: jump to the closing quote with native indexOf (strings are most of a record)
+        let q = chunk.indexOf(QUOTE, i)
+        while (q !== -1) {
+          let k = q - 1
+          while (k >= i && chunk[k] === BACKSLASH) k--
+          if ((q - 1 - k) % 2 === 0) break // an even run of backslashes: the quote is real
+          q = chunk.indexOf(QUOTE, q + 1)
+        }
+        if (q === -1) {
+          let k = n - 1
+          while (k >= i && chunk[k] === BACKSLASH) k--
+          escaped = (n - 1 - k) % 2 === 1
+          i = n
+          continue
+        }
+        inString = false
+        i = q
+        continue
+      }
       if (inString) {
         if (escaped) escaped = false
         else if (c === BACKSLASH) escaped = true

@@ -21,8 +21,11 @@ function version(v: Json): AffectedVersion | undefined {
   if (!st) return undefined
   const out: AffectedVersion = { status: st }
   for (const k of ['version', 'versionType', 'lessThan', 'lessThanOrEqual'] as const) {
+    if (v[k] === undefined || v[k] === null) continue
+    // a bound that is dropped would widen the range: refuse the record instead
     const s = str(v[k], 200)
-    if (s !== undefined) out[k] = s
+    if (s === undefined) throw new RecordRejected(undefined, `versions[].${k} is not a sane version string`)
+    out[k] = s
   }
   const changes = arr(v.changes)
     .map(obj)

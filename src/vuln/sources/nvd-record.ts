@@ -12,6 +12,11 @@ import {
 } from './record-fields.js'
 
 const MAX_DEPTH = 8
+const MAX_VERSION = 200
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? `${v.length} characters` : typeof v
+}
 
 function bounds(m: Json, entry: CpeMatchEntry): CpeMatchEntry {
   for (const k of [
@@ -20,11 +25,14 @@ function bounds(m: Json, entry: CpeMatchEntry): CpeMatchEntry {
     'versionEndIncluding',
     'versionEndExcluding',
   ]) {
-    const v = str(m[k], 200)
-    if (v !== undefined && v !== '') {
-      const key = (k.charAt(7).toLowerCase() + k.slice(8)) as keyof CpeMatchEntry
-      ;(entry as unknown as Record<string, string>)[key] = v
-    }
+    const raw = m[k]
+    if (raw === undefined || raw === null || raw === '') continue
+    // a bound that is dropped would widen the range to every version: refuse the record instead
+    const v = str(raw, MAX_VERSION)
+    if (v === undefined)
+      throw new RecordRejected(undefined, `${k} is not a sane version string (${describe(raw)})`)
+    const key = (k.charAt(7).toLowerCase() + k.slice(8)) as keyof CpeMatchEntry
+    ;(entry as unknown as Record<string, string>)[key] = v
   }
   return entry
 }
