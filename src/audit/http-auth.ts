@@ -41,6 +41,7 @@ export function digestAuthorization(
   uri: string,
   username: string,
   password: string,
+  cnonce = randomBytes(8).toString('hex'),
 ): { header: string; response: string } | undefined {
   const algorithm = (challenge.params.algorithm ?? 'MD5').toLowerCase()
   const hashName = DIGEST_HASHES[algorithm]
@@ -48,7 +49,6 @@ export function digestAuthorization(
   if (!hashName || nonce === undefined) return undefined
   const h = (s: string) => createHash(hashName).update(s, 'utf8').digest('hex')
   const realm = challenge.params.realm ?? ''
-  const cnonce = randomBytes(8).toString('hex')
   const nc = '00000001'
   let ha1 = h(`${username}:${realm}:${password}`)
   if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${nonce}:${cnonce}`)
