@@ -12,7 +12,8 @@ test('own rules and Recog together: the most specific candidate decides, all are
   const fp = engine.fingerprint([{ key: 'ssh.banner', value: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3' }], 22)
   assert.equal(fp.product, 'OpenSSH')
   assert.equal(fp.version, '9.2p1')
-  assert.equal(fp.vendor, 'OpenBSD')
+  // a general-purpose OS is not a device vendor: the makers stay in the CPEs
+  assert.equal(fp.vendor, undefined)
   // Recog knows which Debian release ships OpenSSH 9.2p1: more specific than our rule, so it wins
   assert.equal(fp.os, 'Linux')
   assert.ok(fp.cpe.includes('cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*'), fp.cpe.join(' '))
@@ -98,6 +99,6 @@ test('the enricher fingerprints a record from its module data', async () => {
     data: { ssh: { line: 'SSH-2.0-dropbear_2020.81', software: 'dropbear_2020.81' } },
   }
   await createFingerprintEnricher(engine).enrich(record)
-  assert.equal(record.fingerprint?.product, 'Dropbear SSH')
+  assert.equal(record.fingerprint?.product, 'Dropbear')
   assert.equal(record.fingerprint?.version, '2020.81')
 })

@@ -4,7 +4,7 @@ import { loadOwnRules } from './own/load-own-rules.js'
 import { loadRecogDir } from './recog/load-recog.js'
 import type { LoadProblem, Rule } from './rule.js'
 import { compareMatches, type Match, RuleSet, toCandidate } from './rule-set.js'
-import { toFingerprint } from './to-fingerprint.js'
+import { mergeFields, toFingerprint } from './to-fingerprint.js'
 import { loadVocabulary, type Vocabulary } from './vocab.js'
 
 /** Extra matchers that are not plain "one rule, one observation" (nmap's probe responses). */
@@ -80,8 +80,8 @@ export class FingerprintEngine {
   }
 
   /**
-   * The fingerprint of one service. The best candidate decides; candidates that agree with it
-   * (same vendor or product, or silent on both) fill the fields it leaves empty.
+   * The fingerprint of one service. The best candidate decides; the fields of candidates that
+   * agree with it (same device vendor; per namespace, same product) fill what it leaves open.
    */
   fingerprint(observations: readonly Observation[], port: number): Fingerprint {
     const matches = this.candidates(observations, port)
@@ -89,32 +89,12 @@ export class FingerprintEngine {
     if (!best || best.confidence <= 0) {
       return matches.length > 0 ? { cpe: [], candidates: matches.map(toCandidate) } : { cpe: [] }
     }
-    const fp: Fingerprint = toFingerprint(best.fields, this.vocab)
-    for (const other of matches.slice(1)) {
-      if (other.confidence <= 0) continue
-      const o = toFingerprint(other.fields, this.vocab)
-      const agrees =
-        (!o.vendor || !fp.vendor || same(o.vendor, fp.vendor)) &&
-        (!o.product || !fp.product || same(o.product, fp.product))
-      if (!agrees) continue
-      for (const k of ['vendor', 'product', 'version', 'device_type', 'os'] as const) {
-        if (fp[k] === undefined && o[k] !== undefined && (k !== 'version' || same(o.product, fp.product)))
-          fp[k] = o[k]
-      }
-      // a less specific candidate adds only CPEs for products the result does not name yet
-      for (const c of o.cpe) if (!fp.cpe.some((k) => cpeProduct(k) === cpeProduct(c))) fp.cpe.push(c)
-    }
+    const fields = { ...best.fields }
+    for (const other of matches.slice(1)) if (other.confidence > 0) mergeFields(fields, other.fields)
+    const fp: Fingerprint = toFingerprint(fields, this.vocab)
     fp.rule = `${best.rule.engine}:${best.rule.id.replace(/^(?:recog|nmap):/, '')}`
     fp.confidence = Number(best.confidence.toFixed(3))
     fp.candidates = matches.map(toCandidate)
     return fp
   }
-}
-
-function cpeProduct(cpe: string): string {
-  return cpe.split(':').slice(2, 5).join(':')
-}
-
-function same(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase()
 }

@@ -6,7 +6,8 @@ import type { FingerprintEngine } from './fingerprint-engine.js'
 
 /**
  * The observations of a record: what its protocol module's `describe` derives from
- * `data[protocol]`, plus the raw banner of a service no module recognised (nmap's NULL probe).
+ * `data[protocol]` (or the record's banner as `<protocol>.banner` when that gives nothing), the
+ * protocol itself, and the response nmap's matches read.
  */
 export function observationsOf(
   record: ScanRecord,
@@ -22,7 +23,9 @@ export function observationsOf(
       // a stored record from another version may not fit today's describe(): match what is left
     }
   }
-  if (out.length === 0 && record.banner) out.push({ key: 'raw.banner', value: record.banner })
+  if (out.length === 0 && record.banner) out.push({ key: `${record.protocol}.banner`, value: record.banner })
+  // speaking a vendor's private protocol (DVRIP, Dahua's) names the vendor by itself
+  if (record.status === 'success' && module) out.push({ key: 'service.protocol', value: record.protocol })
   const response = nmapResponse(record)
   if (response) out.push(response)
   return out

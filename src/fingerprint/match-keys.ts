@@ -14,7 +14,7 @@ const RECOG_TO_OBSERVATION: Record<string, string> = {
   html_title: 'http.title',
   'rtsp_header.server': 'rtsp.server',
   'snmp.sys_description': 'snmp.sysdescr',
-  'snmp.sys_object_id': 'snmp.sysobjid',
+  'snmp.sys_object_id': 'snmp.sysobjectid',
   'x509.subject': 'x509.subject',
   'x509.issuer': 'x509.issuer',
   'sip_header.server': 'sip.server',
@@ -22,7 +22,7 @@ const RECOG_TO_OBSERVATION: Record<string, string> = {
   'ntp.readvar': 'ntp.readvar',
   'dns.versionbind': 'dns.versionbind',
   'mdns.device-info.txt': 'mdns.deviceinfo',
-  'favicon.md5': 'http.favicon_md5',
+  'favicon.md5': 'http.favicon.md5',
 }
 
 export function matchKeyForRecog(recogKey: string): string {
