@@ -1,8 +1,6 @@
-import type { Params, QueryCompiler } from './query-compiler.js'
+import type { QueryCompiler } from './query-compiler.js'
+import type { RecordWriter } from './record-writer.js'
 import type { SqlDriver } from './sql-driver.js'
-
-/** A column of rows sent in bulk: name and PostgreSQL type. */
-export type BulkColumn = readonly [name: string, type: string]
 
 /** What differs between databases: the connection, the compiler, the DDL and a few SQL spellings. */
 export interface Dialect {
@@ -11,8 +9,8 @@ export interface Dialect {
   readonly compiler: QueryCompiler
   /** Schema versions in order; version N is migrations[N - 1]. Never edit a released one: add one. */
   readonly migrations: readonly string[]
-  /** A SELECT yielding `rows` as a table with `columns`, from one or few parameters. */
-  rowsSource(columns: readonly BulkColumn[], rows: readonly unknown[][], params: Params): string
+  /** How record rows are written in bulk. */
+  readonly writer: RecordWriter
   /** SQL for the smaller / larger of two values. */
   least(a: string, b: string): string
   greatest(a: string, b: string): string

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ScanRecord } from '../core/record.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import { textTokens } from '../query/tokens.js'
@@ -30,6 +31,7 @@ export const ROW_COLUMNS = [
   ['ssh_version', 'text'],
   ['telnet_prompt', 'text'],
   ['search_text', 'text'],
+  ['content_hash', 'text'],
 ] as const
 
 export type RowColumn = (typeof ROW_COLUMNS)[number][0]
@@ -61,11 +63,17 @@ export const SERVICE_STATE_COLUMNS: readonly RowColumn[] = [
   'ssh_version',
   'telnet_prompt',
   'search_text',
+  'content_hash',
 ]
 
 // PostgreSQL text cannot hold NUL; write it the way printable() writes control characters.
-const clean = (s: string | undefined, max = 4096): string | null =>
-  s === undefined ? null : s.replaceAll('\u0000', '\\x00').slice(0, max)
+function clean(s: string | undefined, max = 4096): string | null {
+  if (s === undefined) return null
+  const t = s.includes('\u0000') ? s.replaceAll('\u0000', '\\x00') : s
+  return t.length > max ? t.slice(0, max) : t
+}
+
+const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 function pick(data: Record<string, unknown>, proto: string, key: string): unknown {
   const section = data[proto]
@@ -86,7 +94,7 @@ export function recordToRow(r: ScanRecord): unknown[] {
     port: r.port,
     transport: r.transport,
     scan_id: r.scan_id,
-    ts: new Date(r.timestamp).toISOString(),
+    ts: CANONICAL_TIME.test(r.timestamp) ? r.timestamp : new Date(r.timestamp).toISOString(),
     protocol: clean(r.protocol, 64),
     status: r.status,
     banner,
@@ -109,7 +117,12 @@ export function recordToRow(r: ScanRecord): unknown[] {
     search_text: textTokens(`${banner} ${httpTitle ?? ''}`)
       .join(' ')
       .slice(0, 16_384),
+    content_hash: null,
   }
+  // what the service shows, hashed: an unchanged service is then a cheap last-seen update
+  row.content_hash = createHash('md5')
+    .update(CONTENT_COLUMNS.map((c) => String(row[c] ?? '')).join('\u0000'))
+    .digest('base64')
   return ROW_COLUMNS.map(([name]) => row[name])
 }
 

@@ -3,8 +3,8 @@ import type { Finding, ScanRecord, VulnRef } from '../core/record.js'
 import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
-import type { BulkColumn, Dialect } from './dialect.js'
-import { COL_INDEX, CONTENT_COLUMNS, ROW_COLUMNS, recordToRow, SERVICE_STATE_COLUMNS } from './record-row.js'
+import type { Dialect } from './dialect.js'
+import { COL_INDEX, recordToRow } from './record-row.js'
 import type {
   DiffEntry,
   FacetRequest,
@@ -29,9 +29,6 @@ const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, s
   s.fingerprint, s.audit, s.first_seen, s.last_seen, s.last_scan_id`
 
 const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
-
-const columnsOf = (names: readonly string[]): BulkColumn[] =>
-  names.map((n) => ROW_COLUMNS.find(([c]) => c === n) as BulkColumn)
 
 /** The Store over any Dialect: SQL is written once, dialect hooks fill the differences. */
 export class SqlStore implements Store {
@@ -106,110 +103,32 @@ export class SqlStore implements Store {
   }
 
   async #ingestChunk(tx: Dialect['driver'], records: readonly ScanRecord[]): Promise<number> {
-    const d = this.#d
-    const { compiler } = d
     const rows = records.map(recordToRow)
-    const at = (r: unknown[], c: keyof typeof COL_INDEX) => r[COL_INDEX[c]] as string
-    const key = (r: unknown[]) => `${at(r, 'ip')}|${at(r, 'port')}|${at(r, 'transport')}`
-
-    // Per service: the newest row carries the state; first/last seen span the whole batch.
-    const latest = new Map<string, { row: unknown[]; record: ScanRecord; first: string; last: string }>()
-    const hosts = new Map<string, { num: unknown; first: string; last: string }>()
     const scans = new Map<string, { first: string; last: string }>()
-    rows.forEach((row, i) => {
-      const ts = at(row, 'ts')
-      const k = key(row)
-      const cur = latest.get(k)
-      if (!cur) latest.set(k, { row, record: records[i] as ScanRecord, first: ts, last: ts })
-      else {
-        if (ts >= cur.last) Object.assign(cur, { row, record: records[i], last: ts })
-        if (ts < cur.first) cur.first = ts
-      }
-      const h = hosts.get(at(row, 'ip'))
-      if (!h) hosts.set(at(row, 'ip'), { num: row[COL_INDEX.ip_num], first: ts, last: ts })
-      else widen(h, ts)
-      const s = scans.get(at(row, 'scan_id'))
-      if (!s) scans.set(at(row, 'scan_id'), { first: ts, last: ts })
+    for (const row of rows) {
+      const ts = row[COL_INDEX.ts] as string
+      const id = row[COL_INDEX.scan_id] as string
+      const s = scans.get(id)
+      if (!s) scans.set(id, { first: ts, last: ts })
       else widen(s, ts)
-    })
-
+    }
     for (const [id, s] of scans) await this.#upsertScan(tx, { id, started_at: s.first, finished_at: s.last })
+    const stored = await this.#d.writer.write(tx, rows)
 
-    {
-      const p = compiler.params()
-      const src = d.rowsSource(
-        [
-          ['ip', 'text'],
-          ['ip_num', 'bigint'],
-          ['first_seen', 'text'],
-          ['last_seen', 'text'],
-        ],
-        [...hosts].map(([ip, h]) => [ip, h.num, h.first, h.last]),
-        p,
-      )
-      await tx.run(
-        `INSERT INTO hosts (ip, ip_num, first_seen, last_seen)
-         SELECT ip, ip_num, first_seen, last_seen FROM (${src}) AS r WHERE true
-         ON CONFLICT (ip) DO UPDATE SET
-           first_seen = ${this.#d.least('hosts.first_seen', 'excluded.first_seen')},
-           last_seen = ${this.#d.greatest('hosts.last_seen', 'excluded.last_seen')}`,
-        p.values,
-      )
-    }
-
-    {
-      const names = ['ip', 'ip_num', 'port', 'transport', 'scan_id', 'ts', ...SERVICE_STATE_COLUMNS]
-      const p = compiler.params()
-      const src = d.rowsSource(
-        [...columnsOf(names), ['first_seen', 'text']],
-        [...latest.values()].map((l) => [
-          ...names.map((n) => l.row[COL_INDEX[n as keyof typeof COL_INDEX]]),
-          l.first,
-        ]),
-        p,
-      )
-      const newer = 'excluded.last_seen >= services.last_seen'
-      const sets = [...SERVICE_STATE_COLUMNS, 'last_scan_id']
-        .map((c) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE services.${c} END`)
-        .join(',\n')
-      await tx.run(
-        `INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
-           first_seen, last_seen, last_scan_id)
-         SELECT ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, first_seen, ts, scan_id
-         FROM (${src}) AS r WHERE true
-         ON CONFLICT (ip, port, transport) DO UPDATE SET ${sets},
-           first_seen = ${this.#d.least('services.first_seen', 'excluded.first_seen')},
-           last_seen = ${this.#d.greatest('services.last_seen', 'excluded.last_seen')}`,
-        p.values,
-      )
-    }
-
-    let stored: number
-    {
-      const names = ['ip', 'port', 'transport', 'scan_id', 'ts', ...CONTENT_COLUMNS]
-      const p = compiler.params()
-      const src = d.rowsSource(
-        columnsOf(names),
-        rows.map((r) => names.map((n) => r[COL_INDEX[n as keyof typeof COL_INDEX]])),
-        p,
-      )
-      stored = await tx.run(
-        `INSERT INTO observations (service_id, scan_id, ts, ${CONTENT_COLUMNS.join(', ')})
-         SELECT s.id, r.scan_id, r.ts, ${CONTENT_COLUMNS.map((c) => `r.${c}`).join(', ')}
-         FROM (${src}) AS r JOIN services s ON s.ip = r.ip AND s.port = r.port AND s.transport = r.transport
-         WHERE true
-         ON CONFLICT (service_id, scan_id) DO NOTHING`,
-        p.values,
-      )
-    }
-
-    // Vulnerabilities and findings carried by records (imports from other instances): newest record wins.
-    for (const l of latest.values()) {
-      if (!l.record.vulns && !l.record.findings) continue
-      const svc = await this.#serviceId(tx, l.record)
-      if (!svc || svc.last_seen !== l.last) continue
-      if (l.record.vulns) await this.#replaceVulns(tx, svc.id, l.record.vulns)
-      if (l.record.findings) await this.#replaceFindings(tx, svc.id, l.record.findings)
+    // Vulnerabilities and findings carried by records (imports from other instances): the newest wins.
+    const carried = new Map<string, { record: ScanRecord; ts: string }>()
+    records.forEach((record, i) => {
+      if (!record.vulns && !record.findings) return
+      const ts = (rows[i] as unknown[])[COL_INDEX.ts] as string
+      const k = `${record.ip}|${record.port}|${record.transport}`
+      const cur = carried.get(k)
+      if (!cur || ts >= cur.ts) carried.set(k, { record, ts })
+    })
+    for (const { record, ts } of carried.values()) {
+      const svc = await this.#serviceId(tx, record)
+      if (!svc || svc.last_seen !== ts) continue
+      if (record.vulns) await this.#replaceVulns(tx, svc.id, record.vulns)
+      if (record.findings) await this.#replaceFindings(tx, svc.id, record.findings)
     }
     return stored
   }
@@ -463,12 +382,17 @@ export class SqlStore implements Store {
       ),
     )
     const p3 = this.#d.compiler.params()
-    const obs = await db.all<Row>(
-      `SELECT o.service_id, o.scan_id, o.ts, o.status, o.protocol, o.banner, o.product, o.version
-       FROM observations o JOIN services s ON s.id = o.service_id WHERE s.ip = ${p3.add(ip)}
-       ORDER BY o.service_id, o.ts, o.id`,
-      p3.values,
-    )
+    const ids = services.map((s) => p3.add(s.service_id)).join(', ')
+    // driven from scans: SQLite then looks each one up in the (scan_id, service_id) index
+    const obs = services.length
+      ? await db.all<Row>(
+          `SELECT o.service_id, o.scan_id, o.ts, o.status, o.protocol, o.banner, o.product, o.version
+           FROM scans sc CROSS JOIN observations o
+           WHERE o.scan_id = sc.id AND o.service_id IN (${ids})
+           ORDER BY o.service_id, o.ts, o.id`,
+          p3.values,
+        )
+      : []
     const history = new Map<number, HistoryEntry[]>()
     for (const o of obs) {
       const list = history.get(Number(o.service_id)) ?? []

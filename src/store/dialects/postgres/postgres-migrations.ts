@@ -43,6 +43,7 @@ CREATE TABLE services (
   ssh_version TEXT,
   telnet_prompt TEXT,
   search_text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
   search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
@@ -55,14 +56,11 @@ CREATE TABLE services (
 );
 CREATE INDEX services_port ON services (port);
 CREATE INDEX services_ip_num ON services (ip_num);
-CREATE INDEX services_protocol ON services (lower(protocol));
 CREATE INDEX services_product ON services (lower(product));
 CREATE INDEX services_vendor ON services (lower(vendor));
-CREATE INDEX services_version ON services (lower(version));
 CREATE INDEX services_device ON services (lower(device_type));
 CREATE INDEX services_os ON services (lower(os));
 CREATE INDEX services_last_seen ON services (last_seen);
-CREATE INDEX services_http_status ON services (http_status);
 CREATE INDEX services_country ON services (lower(country));
 CREATE INDEX services_asn ON services (asn);
 CREATE INDEX services_search ON services USING gin (search);
@@ -83,9 +81,9 @@ CREATE TABLE observations (
   version TEXT,
   device_type TEXT,
   os TEXT,
-  UNIQUE (service_id, scan_id)
+  UNIQUE (scan_id, service_id)
 );
-CREATE INDEX observations_scan ON observations (scan_id, service_id);
+CREATE INDEX observations_service ON observations (service_id);
 CREATE TABLE vulns (
   service_id BIGINT NOT NULL REFERENCES services (id),
   vuln_id TEXT NOT NULL,

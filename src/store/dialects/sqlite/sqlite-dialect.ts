@@ -1,8 +1,8 @@
-import type { BulkColumn, Dialect } from '../../dialect.js'
-import type { Params } from '../../query-compiler.js'
+import type { Dialect } from '../../dialect.js'
 import { SqliteDriver } from './sqlite-driver.js'
 import { sqliteMigrations } from './sqlite-migrations.js'
 import { SqliteQueryCompiler } from './sqlite-query-compiler.js'
+import { SqliteRecordWriter } from './sqlite-record-writer.js'
 
 /**
  * The embedded default: one SQLite file (better-sqlite3), WAL mode, FTS5 for banner words.
@@ -14,15 +14,11 @@ export class SqliteDialect implements Dialect {
   readonly driver: SqliteDriver
   readonly compiler = new SqliteQueryCompiler()
   readonly migrations = sqliteMigrations
+  readonly writer: SqliteRecordWriter
 
   constructor(file: string) {
     this.driver = new SqliteDriver(file)
-  }
-
-  // A batch travels as one JSON array of arrays: one bound parameter whatever the batch size.
-  rowsSource(columns: readonly BulkColumn[], rows: readonly unknown[][], params: Params): string {
-    const cols = columns.map(([name], i) => `value ->> ${i} AS ${name}`).join(', ')
-    return `SELECT ${cols} FROM json_each(${params.add(JSON.stringify(rows))})`
+    this.writer = new SqliteRecordWriter(this.driver)
   }
 
   least(a: string, b: string): string {

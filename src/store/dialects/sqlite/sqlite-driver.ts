@@ -16,9 +16,12 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma('busy_timeout = 5000')
     this.#db.pragma('cache_size = -65536')
+    // SQLite's advice for long-lived connections: refresh planner statistics where they are stale
+    this.#db.pragma('optimize = 0x10002')
   }
 
-  #stmt(sql: string): Database.Statement {
+  /** A cached prepared statement, for writers that run many rows through one statement. */
+  prepare(sql: string): Database.Statement {
     let stmt = this.#cache.get(sql)
     if (!stmt) {
       stmt = this.#db.prepare(sql)
@@ -29,11 +32,11 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.#stmt(sql).all(...params) as T[]
+    return this.prepare(sql).all(...params) as T[]
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return this.#stmt(sql).run(...params).changes
+    return this.prepare(sql).run(...params).changes
   }
 
   async exec(sql: string): Promise<void> {
@@ -55,6 +58,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    if (this.#db.open) this.#db.pragma('optimize')
     this.#db.close()
   }
 }

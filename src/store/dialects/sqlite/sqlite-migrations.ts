@@ -43,6 +43,7 @@ CREATE TABLE services (
   ssh_version TEXT,
   telnet_prompt TEXT,
   search_text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
   last_scan_id TEXT NOT NULL,
@@ -52,16 +53,15 @@ CREATE TABLE services (
   org TEXT,
   UNIQUE (ip, port, transport)
 );
+-- low-cardinality or usually-combined fields (protocol, version, http_status) have no index of their own:
+-- every index costs each new service a B-tree insert
 CREATE INDEX services_port ON services (port);
 CREATE INDEX services_ip_num ON services (ip_num);
-CREATE INDEX services_protocol ON services (protocol COLLATE NOCASE);
 CREATE INDEX services_product ON services (product COLLATE NOCASE);
 CREATE INDEX services_vendor ON services (vendor COLLATE NOCASE);
-CREATE INDEX services_version ON services (version COLLATE NOCASE);
 CREATE INDEX services_device ON services (device_type COLLATE NOCASE);
 CREATE INDEX services_os ON services (os COLLATE NOCASE);
 CREATE INDEX services_last_seen ON services (last_seen);
-CREATE INDEX services_http_status ON services (http_status);
 CREATE INDEX services_country ON services (country COLLATE NOCASE);
 CREATE INDEX services_asn ON services (asn);
 CREATE TABLE observations (
@@ -81,9 +81,8 @@ CREATE TABLE observations (
   version TEXT,
   device_type TEXT,
   os TEXT,
-  UNIQUE (service_id, scan_id)
+  UNIQUE (scan_id, service_id)
 );
-CREATE INDEX observations_scan ON observations (scan_id, service_id);
 CREATE TABLE vulns (
   service_id INTEGER NOT NULL REFERENCES services (id),
   vuln_id TEXT NOT NULL,

@@ -1,0 +1,308 @@
+// Store and search benchmark: builds a store of N service observations from real Recog banners
+// (~20 ports, several services per host, S scans of history with firmware changes), then measures
+// ingest rate, latency of 20 representative queries, facets, and size per observation, and answers
+// the same questions with a naive streaming filter over the JSONL file, in the same run.
+// No network traffic: addresses are data only.
+//
+//   node --import tsx bench/store-bench.ts --observations 1000000 [--scans 10] [--pg] [--baseline 20]
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import type { ScanRecord } from '../src/core/record.js'
+import { parseQuery } from '../src/query/parser.js'
+import { openStore } from '../src/store/open-store.js'
+import type { Store } from '../src/store/store.js'
+import { type CorpusBanner, loadBannerCorpus, recordFromBanner } from '../src/store/testing/banner-corpus.js'
+
+const { values: args } = parseArgs({
+  options: {
+    observations: { type: 'string', default: '1000000' },
+    scans: { type: 'string', default: '10' },
+    pg: { type: 'boolean', default: false },
+    baseline: { type: 'string', default: '20' },
+    dir: { type: 'string', default: '/tmp/mamori-store-bench' },
+    runs: { type: 'string', default: '5' },
+  },
+})
+const N = Number(args.observations)
+const SCANS = Number(args.scans)
+const RUNS = Number(args.runs)
+const PER_SCAN = Math.floor(N / SCANS)
+const BATCH = 5000
+
+function rng(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const PORTS: Record<CorpusBanner['protocol'], number[]> = {
+  telnet: [23, 2323],
+  ssh: [22, 2222],
+  http: [80, 8080, 81, 88, 443, 5000, 7547, 8000, 8081, 8443, 9000, 49152],
+  ftp: [21],
+  rtsp: [554, 8554],
+}
+const corpus = loadBannerCorpus()
+const byProto = new Map<string, CorpusBanner[]>()
+for (const b of corpus) byProto.set(b.protocol, [...(byProto.get(b.protocol) ?? []), b])
+
+/** One service of the simulated network: where it is and which banner it shows now. */
+interface Svc {
+  ip: string
+  port: number
+  proto: CorpusBanner['protocol']
+  banner: CorpusBanner
+}
+
+function buildNetwork(services: number): Svc[] {
+  const rand = rng(7)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
+  const out: Svc[] = []
+  let host = 0
+  while (out.length < services) {
+    host++
+    const ip = `10.${(host >> 16) & 255}.${(host >> 8) & 255}.${host & 255}`
+    // device families: every device has a web UI; cameras add RTSP, routers telnet/ssh, NAS ftp
+    const protos: CorpusBanner['protocol'][] = ['http']
+    if (rand() < 0.5) protos.push('telnet')
+    if (rand() < 0.35) protos.push('ssh')
+    if (rand() < 0.25) protos.push('ftp')
+    if (rand() < 0.2) protos.push('rtsp')
+    if (rand() < 0.3) protos.push('http')
+    const used = new Set<number>()
+    for (const proto of protos) {
+      const port = pick(PORTS[proto])
+      if (used.has(port)) continue
+      used.add(port)
+      out.push({ ip, port, proto, banner: pick(byProto.get(proto) as CorpusBanner[]) })
+      if (out.length >= services) break
+    }
+  }
+  return out
+}
+
+const scanId = (k: number) => `bench-scan-${String(k).padStart(2, '0')}`
+const scanTime = (k: number, i: number) => new Date(Date.UTC(2026, 9, 1 + k, 0, 0, 0) + i).toISOString()
+
+/** Yields the records of every scan in order, in batches; 3% of services change banner per scan. */
+function* batches(network: Svc[]): Generator<ScanRecord[]> {
+  const rand = rng(11)
+  for (let k = 0; k < SCANS; k++) {
+    let batch: ScanRecord[] = []
+    for (let i = 0; i < PER_SCAN; i++) {
+      const s = network[i] as Svc
+      if (k > 0 && rand() < 0.03) {
+        const list = byProto.get(s.proto) as CorpusBanner[]
+        s.banner = list[Math.floor(rand() * list.length)] as CorpusBanner
+      }
+      const r = recordFromBanner(s.banner, s.ip, scanId(k), scanTime(k, i))
+      r.port = s.port
+      batch.push(r)
+      if (batch.length === BATCH) {
+        yield batch
+        batch = []
+      }
+    }
+    if (batch.length) yield batch
+  }
+}
+
+/** 20 representative questions, each with the same question as a predicate over one JSON record. */
+type Pred = (r: ScanRecord) => boolean
+const lc = (s: string | undefined) => (s ?? '').toLowerCase()
+const words = (s: string): string[] => s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+const hasWord = (r: ScanRecord, w: string) => words(r.banner).includes(w)
+const ipIn = (ip: string, prefix: string) => ip.startsWith(prefix)
+const QUERIES: [string, Pred][] = [
+  ['port:23', (r) => r.port === 23],
+  [
+    'port:23,2323 -product:"BusyBox"',
+    (r) => (r.port === 23 || r.port === 2323) && lc(r.fingerprint?.product) !== 'busybox',
+  ],
+  ['product:OpenSSH', (r) => lc(r.fingerprint?.product) === 'openssh'],
+  ['vendor:Axis', (r) => lc(r.fingerprint?.vendor) === 'axis'],
+  ['device:"IP Camera" port:554', (r) => lc(r.fingerprint?.device_type) === 'ip camera' && r.port === 554],
+  ['net:10.0.3.0/24', (r) => ipIn(r.ip, '10.0.3.')],
+  ['net:10.0.0.0/16 port:80', (r) => ipIn(r.ip, '10.0.') && r.port === 80],
+  ['ip:10.0.1.77', (r) => r.ip === '10.0.1.77'],
+  ['login', (r) => hasWord(r, 'login')],
+  ['"openssh 7"', (r) => / openssh 7 /.test(` ${words(r.banner).join(' ')} `)],
+  ['dropbear -port:22', (r) => hasWord(r, 'dropbear') && r.port !== 22],
+  ['-port:80', (r) => r.port !== 80],
+  ['port:8000-8099', (r) => r.port >= 8000 && r.port <= 8099],
+  [
+    'http.server:nginx',
+    (r) => lc((r.data.http as { server?: string } | undefined)?.server).includes('nginx'),
+  ],
+  ['os:Linux port:23', (r) => lc(r.fingerprint?.os) === 'linux' && r.port === 23],
+  ['version:2.0', (r) => lc(r.fingerprint?.version) === '2.0'],
+  [
+    'protocol:ftp vendor:"ProFTPD Project"',
+    (r) => r.protocol === 'ftp' && lc(r.fingerprint?.vendor) === 'proftpd project',
+  ],
+  ['vendor:hikvision,dahua,axis', (r) => ['hikvision', 'dahua', 'axis'].includes(lc(r.fingerprint?.vendor))],
+  ['banner:MikroTik', (r) => lc(r.banner).includes('mikrotik')],
+  ['after:2026-10-05 port:21', (r) => r.timestamp >= '2026-10-05' && r.port === 21],
+]
+const FACETS = [
+  { field: 'vendor', limit: 10 },
+  { field: 'product', limit: 10 },
+  { field: 'device', limit: 10 },
+  { field: 'http.server', limit: 10 },
+]
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number
+}
+const ms = (n: number) => `${n.toFixed(1)} ms`
+
+async function measureStore(label: string, store: Store, network: Svc[], sizeOf: () => Promise<number>) {
+  let stored = 0
+  let ingestMs = 0
+  for (const batch of batches(network)) {
+    const t = performance.now()
+    stored += (await store.ingest(batch)).stored
+    ingestMs += performance.now() - t
+  }
+  const rate = stored / (ingestMs / 1000)
+  console.log(
+    `[${label}] ingest: ${stored} observations in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(rate)} records/s`,
+  )
+  const lat: number[] = []
+  const perQuery: Record<string, number> = {}
+  for (const [q] of QUERIES) {
+    const ast = parseQuery(q)
+    const runs: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now()
+      await store.search(ast, { limit: 100 })
+      runs.push(performance.now() - t)
+    }
+    perQuery[q] = pct(runs, 50)
+    lat.push(...runs)
+  }
+  const counts: number[] = []
+  for (const [q] of QUERIES) {
+    const t = performance.now()
+    await store.count(parseQuery(q))
+    counts.push(performance.now() - t)
+  }
+  const facetRuns: number[] = []
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now()
+    await store.facets(parseQuery('port:80'), FACETS)
+    facetRuns.push(performance.now() - t)
+  }
+  const bytes = await sizeOf()
+  console.log(
+    `[${label}] 20 queries (first page of 100, ${RUNS} runs each): p50 ${ms(pct(lat, 50))}, p99 ${ms(pct(lat, 99))}`,
+  )
+  console.log(
+    `[${label}] total counts for the same 20: p50 ${ms(pct(counts, 50))}, p99 ${ms(pct(counts, 99))}`,
+  )
+  console.log(
+    `[${label}] facets port:80 × 4 fields (+ total): p50 ${ms(pct(facetRuns, 50))}, max ${ms(Math.max(...facetRuns))}`,
+  )
+  console.log(
+    `[${label}] size: ${(bytes / 2 ** 20).toFixed(0)} MiB = ${(bytes / stored).toFixed(0)} bytes/observation`,
+  )
+  return { rate, perQuery, p50: pct(lat, 50), p99: pct(lat, 99), facets: pct(facetRuns, 50), bytes, stored }
+}
+
+async function baseline(file: string, pred: Pred): Promise<number> {
+  const t = performance.now()
+  let n = 0
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
+  for await (const line of rl) if (pred(JSON.parse(line))) n++
+  // keep the filter's work observable so it cannot be optimised away
+  if (n < 0) throw new Error('impossible')
+  return performance.now() - t
+}
+
+async function main() {
+  rmSync(args.dir, { recursive: true, force: true })
+  mkdirSync(args.dir, { recursive: true })
+  const services = PER_SCAN
+  console.log(
+    `store bench: ${N} observations = ${SCANS} scans × ${services} services, ${corpus.length} real Recog banners`,
+  )
+
+  // the JSONL the baseline scans: the same records, written once
+  const jsonl = join(args.dir, 'records.jsonl')
+  {
+    const t = performance.now()
+    const out = createWriteStream(jsonl)
+    for (const batch of batches(buildNetwork(services))) {
+      const ok = out.write(`${batch.map((r) => JSON.stringify(r)).join('\n')}\n`)
+      if (!ok) await new Promise<void>((r) => out.once('drain', () => r()))
+    }
+    await new Promise<void>((r) => out.end(() => r()))
+    console.log(
+      `jsonl: ${(statSync(jsonl).size / 2 ** 20).toFixed(0)} MiB written in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    )
+  }
+
+  const dbFile = join(args.dir, 'bench.db')
+  const sqlite = await openStore(dbFile)
+  const s = await measureStore('sqlite', sqlite, buildNetwork(services), async () => {
+    await sqlite.close()
+    const Database = (await import('better-sqlite3')).default
+    const db = new Database(dbFile)
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    return statSync(dbFile).size + (existsSync(`${dbFile}-wal`) ? statSync(`${dbFile}-wal`).size : 0)
+  })
+
+  let p: Awaited<ReturnType<typeof measureStore>> | undefined
+  if (args.pg) {
+    const url = process.env.MAMORI_PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+    const schema = `mamori_bench_${process.pid}`
+    const admin = new pg.Client(url)
+    await admin.connect()
+    await admin.query(`CREATE SCHEMA ${schema}`)
+    try {
+      const store = await openStore(`${url}?schema=${schema}`)
+      p = await measureStore('postgres', store, buildNetwork(services), async () => {
+        await store.close()
+        const r = await admin.query(
+          `SELECT sum(pg_total_relation_size(c.oid))::bigint AS n FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+           WHERE ns.nspname = $1 AND c.relkind = 'r'`,
+          [schema],
+        )
+        return Number(r.rows[0].n)
+      })
+    } finally {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end()
+    }
+  }
+
+  const nBase = Math.min(Number(args.baseline), QUERIES.length)
+  console.log(
+    `\nbaseline: naive streaming filter over the JSONL (${nBase} of the 20 questions), vs SQLite first page`,
+  )
+  console.log('| query | JSONL scan | SQLite | ratio |' + (p ? ' PostgreSQL |' : ''))
+  console.log('|---|---:|---:|---:|' + (p ? '---:|' : ''))
+  const ratios: number[] = []
+  for (const [i, [q, pred]] of QUERIES.entries()) {
+    const base = i < nBase ? await baseline(jsonl, pred) : undefined
+    const sq = s.perQuery[q] as number
+    if (base !== undefined) ratios.push(base / sq)
+    console.log(
+      `| \`${q}\` | ${base === undefined ? '-' : ms(base)} | ${ms(sq)} | ${base === undefined ? '-' : `${Math.round(base / sq)}×`} |` +
+        (p ? ` ${ms(p.perQuery[q] as number)} |` : ''),
+    )
+  }
+  console.log(`median speed-up of SQLite over the JSONL scan: ${Math.round(pct(ratios, 50))}×`)
+  rmSync(args.dir, { recursive: true, force: true })
+}
+
+await main()

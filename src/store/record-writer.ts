@@ -1,0 +1,26 @@
+import { SERVICE_STATE_COLUMNS } from './record-row.js'
+import type { SqlDriver } from './sql-driver.js'
+
+/**
+ * How a dialect stores a chunk of record rows (ROW_COLUMNS order) inside an open transaction:
+ * hosts and services upserted (the newest record decides a service's state), one observation per
+ * (scan, service). Returns how many observations were new. Dialects differ in how rows travel
+ * (SQLite: cached per-row statements; PostgreSQL: one statement per chunk with unnest).
+ */
+export interface RecordWriter {
+  write(tx: SqlDriver, rows: readonly unknown[][]): Promise<number>
+}
+
+/**
+ * The ON CONFLICT clause shared by both dialects: state follows the newer record, the seen-window
+ * widens. `least`/`greatest` are the dialect's two-argument min/max.
+ */
+export function serviceConflictSql(least: string, greatest: string): string {
+  const newer = 'excluded.last_seen >= services.last_seen'
+  const sets = [...SERVICE_STATE_COLUMNS, 'last_scan_id'].map(
+    (c) => `${c} = CASE WHEN ${newer} THEN excluded.${c} ELSE services.${c} END`,
+  )
+  return `ON CONFLICT (ip, port, transport) DO UPDATE SET ${sets.join(', ')},
+    first_seen = ${least}(services.first_seen, excluded.first_seen),
+    last_seen = ${greatest}(services.last_seen, excluded.last_seen)`
+}
