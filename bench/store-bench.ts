@@ -6,9 +6,11 @@
 //
 //   node --import tsx bench/store-bench.ts --observations 1000000 [--scans 10] [--pg] [--baseline 20]
 import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import type { ScanRecord } from '../src/core/record.js'
 import { parseQuery } from '../src/query/parser.js'
@@ -227,10 +229,29 @@ async function baseline(file: string, pred: Pred): Promise<number> {
   return performance.now() - t
 }
 
+/** How fast this machine is right now: a trivial one-index SQLite insert (about 1 µs/row on an idle modern core). */
+function calibrate(): string {
+  const db = new Database(':memory:')
+  db.exec('CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT, c INTEGER); CREATE INDEX t_c ON t (c)')
+  const ins = db.prepare('INSERT INTO t (b, c) VALUES (?, ?)')
+  const t = performance.now()
+  db.transaction(() => {
+    for (let i = 0; i < 100_000; i++) ins.run(`row ${i}`, (i * 7919) % 100_000)
+  })()
+  const us = ((performance.now() - t) * 1000) / 100_000
+  db.close()
+  return `calibration: trivial SQLite insert ${us.toFixed(1)} µs/row`
+}
+
 async function main() {
   rmSync(args.dir, { recursive: true, force: true })
   mkdirSync(args.dir, { recursive: true })
   const services = PER_SCAN
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; ${calibrate()}`,
+  )
   console.log(
     `store bench: ${N} observations = ${SCANS} scans × ${services} services, ${corpus.length} real Recog banners`,
   )
@@ -254,7 +275,6 @@ async function main() {
   const sqlite = await openStore(dbFile)
   const s = await measureStore('sqlite', sqlite, buildNetwork(services), async () => {
     await sqlite.close()
-    const Database = (await import('better-sqlite3')).default
     const db = new Database(dbFile)
     db.pragma('wal_checkpoint(TRUNCATE)')
     db.close()
