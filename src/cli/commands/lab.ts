@@ -27,6 +27,13 @@ export function registerLabCommand(program: Command): void {
         devices: integer('--devices', opts.devices),
         hostile: opts.hostile === true,
       })
+      // listen for the signals before saying ready: a script may signal as soon as it reads the line
+      let onSignal = () => {}
+      const signalled = new Promise<void>((resolve) => {
+        onSignal = () => resolve()
+        process.once('SIGINT', onSignal)
+        process.once('SIGTERM', onSignal)
+      })
       try {
         if (opts.truth) {
           try {
@@ -36,21 +43,22 @@ export function registerLabCommand(program: Command): void {
           }
         }
         const devices = lab.truth.devices.length
+        const ready = {
+          event: 'ready',
+          devices,
+          ports: lab.listeners,
+          net: lab.truth.net,
+          seed: lab.truth.seed,
+        }
         process.stdout.write(
           opts.json
-            ? `${JSON.stringify({ event: 'ready', devices, ports: lab.listeners, net: lab.truth.net, seed: lab.truth.seed, truth: opts.truth ?? null })}\n`
+            ? `${JSON.stringify({ ...ready, truth: opts.truth ?? null })}\n`
             : `lab ready: ${devices} devices on ${lab.listeners} ports\n`,
         )
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            process.off('SIGINT', done)
-            process.off('SIGTERM', done)
-            resolve()
-          }
-          process.once('SIGINT', done)
-          process.once('SIGTERM', done)
-        })
+        await signalled
       } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
         await lab.stop()
       }
       if (!opts.json) process.stderr.write('lab stopped\n')
