@@ -13,9 +13,17 @@ export interface DiscoveryOptions extends EngineOptions {
   threads?: number
 }
 
+/**
+ * In-flight connects needed to keep `rate` going when every probe goes unanswered: each waits
+ * (retries + 1) timeouts. Capped: past that, a mostly-filtered space runs slower than `rate`.
+ */
+export function inflightFor(rate: number, timeoutMs: number, retries: number): number {
+  return Math.min(65_536, Math.max(256, Math.ceil((rate * timeoutMs * (retries + 1)) / 1000)))
+}
+
 export const DEFAULT_DISCOVERY: DiscoveryOptions = {
   rate: 10_000,
-  maxInflight: 8192,
+  maxInflight: inflightFor(10_000, 1000, 1),
   timeoutMs: 1000,
   retries: 1,
   perHostCap: 64,

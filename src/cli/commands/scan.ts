@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { type Command, InvalidArgumentError, Option } from 'commander'
-import { DEFAULT_DISCOVERY, type EngineChoice } from '../../discovery/discovery.js'
+import { DEFAULT_DISCOVERY, type EngineChoice, inflightFor } from '../../discovery/discovery.js'
 import { formatDuration, formatProgress } from '../../scan/progress-line.js'
 import type { ScanSummary } from '../../scan/scan-runner.js'
 import { scan } from '../../scan/scan-service.js'
@@ -26,7 +26,7 @@ interface ScanFlags {
   rate: number
   timeout: number
   retries: number
-  maxInflight: number
+  maxInflight?: number
   perHost: number
   engine: EngineChoice
   threads?: number
@@ -73,9 +73,8 @@ export function registerScanCommand(program: Command): void {
     )
     .option(
       '--max-inflight <n>',
-      'connects in flight at most',
+      'connects in flight at most (default: rate × timeout × tries, 256 to 65536)',
       integer(1, 1_000_000),
-      DEFAULT_DISCOVERY.maxInflight,
     )
     .option(
       '--per-host <n>',
@@ -131,7 +130,7 @@ export function registerScanCommand(program: Command): void {
               rate: flags.rate,
               timeoutMs: flags.timeout,
               retries: flags.retries,
-              maxInflight: flags.maxInflight,
+              maxInflight: flags.maxInflight ?? inflightFor(flags.rate, flags.timeout, flags.retries),
               perHostCap: flags.perHost,
               engine: flags.engine,
               threads: flags.threads,
