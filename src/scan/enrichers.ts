@@ -1,9 +1,14 @@
 import { createAssessEnricher } from '../assess/assess-enricher.js'
 import type { Enricher } from '../core/sink.js'
+import { createDefaultFingerprintEnricher } from '../fingerprint/default-engine.js'
 import { VulnEnricher } from '../vuln/enrich/vuln-enricher.js'
 
 /**
  * The stages that run on every grabbed record, in this order, before it is written
  * (fingerprint, then audit, then vulnerability matching, then findings). Each area adds its own.
  */
-export const enrichers: Enricher[] = [new VulnEnricher(), createAssessEnricher()]
+export const enrichers: Enricher[] = [
+  createDefaultFingerprintEnricher(),
+  new VulnEnricher(),
+  createAssessEnricher(),
+]

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs'
+import type { Enricher } from '../core/sink.js'
+import { createFingerprintEnricher } from './fingerprint-enricher.js'
+import { FingerprintEngine } from './fingerprint-engine.js'
+import { DEFAULT_NMAP_PROBES } from './nmap/load-nmap-probes.js'
+
+export interface EngineSources {
+  /** Recog `xml/` folder; default `MAMORI_RECOG`. mamori does not ship Recog. */
+  recog?: string
+  /** nmap-service-probes; default `MAMORI_NMAP_PROBES`, else the installed nmap's when present. `off` disables. */
+  nmap?: string
+}
+
+/** Resolves where each rule database comes from: flags first, then the environment, then nmap's install. */
+export function resolveSources(sources: EngineSources = {}, env = process.env): { recog?: string; nmap?: string } {
+  const recog = sources.recog ?? env.MAMORI_RECOG
+  const nmapSetting = sources.nmap ?? env.MAMORI_NMAP_PROBES
+  const nmap = nmapSetting === 'off' ? undefined : (nmapSetting ?? (existsSync(DEFAULT_NMAP_PROBES) ? DEFAULT_NMAP_PROBES : undefined))
+  return { ...(recog ? { recog } : {}), ...(nmap ? { nmap } : {}) }
+}
+
+/** mamori's rules plus whatever Recog and nmap databases are configured. */
+export function loadConfiguredEngine(sources: EngineSources = {}): FingerprintEngine {
+  const { recog, nmap } = resolveSources(sources)
+  return FingerprintEngine.load({ ...(recog ? { recogDir: recog } : {}), ...(nmap ? { nmapFile: nmap } : {}) })
+}
+
+/**
+ * The scan pipeline's `fingerprint` enricher. The databases load on the first record (a second or
+ * two with nmap and Recog), so commands that never enrich never pay for them.
+ */
+export function createDefaultFingerprintEnricher(sources: EngineSources = {}): Enricher {
+  let inner: Enricher | undefined
+  return {
+    name: 'fingerprint',
+    enrich(record) {
+      inner ??= createFingerprintEnricher(loadConfiguredEngine(sources))
+      return inner.enrich(record)
+    },
+  }
+}
