@@ -175,6 +175,9 @@ async function measureStore(label: string, store: Store, network: Svc[], sizeOf:
     ingestMs += performance.now() - t
   }
   const rate = stored / (ingestMs / 1000)
+  const ta = performance.now()
+  await store.analyze()
+  console.log(`[${label}] analyze: ${((performance.now() - ta) / 1000).toFixed(1)} s`)
   console.log(
     `[${label}] ingest: ${stored} observations in ${(ingestMs / 1000).toFixed(1)} s = ${Math.round(rate)} records/s`,
   )

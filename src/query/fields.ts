@@ -11,8 +11,8 @@ import { SCAN_STATUSES } from '../core/scan-status.js'
  */
 export type FieldType = 'string' | 'text' | 'int' | 'float' | 'cidr' | 'date' | 'bool' | 'enum'
 
-/** Tables that hold many rows per service, each with a `service_id` column. */
-export type RelatedTable = 'vulns' | 'findings' | 'observations'
+/** Tables keyed by service, each with a `service_id` column. */
+export type RelatedTable = 'vulns' | 'findings' | 'observations' | 'service_details'
 
 /** Where the value lives: a column of `services`, or a column of a table keyed by service. */
 export type FieldTarget =
@@ -100,7 +100,12 @@ export const FIELDS: readonly FieldDef[] = [
   },
   { name: 'os', type: 'string', target: col('os'), facet: true, description: 'operating system' },
   { name: 'cpe', type: 'text', target: col('cpe'), description: 'part of a CPE 2.3 name' },
-  { name: 'banner', type: 'text', target: col('banner'), description: 'substring of the banner' },
+  {
+    name: 'banner',
+    type: 'text',
+    target: rel('service_details', 'banner'),
+    description: 'substring of the banner',
+  },
   {
     name: 'http.title',
     type: 'text',

@@ -9,6 +9,8 @@ export interface Dialect {
   readonly compiler: QueryCompiler
   /** Schema versions in order; version N is migrations[N - 1]. Never edit a released one: add one. */
   readonly migrations: readonly string[]
+  /** Statement that refreshes planner statistics. */
+  readonly analyzeSql: string
   /** How record rows are written in bulk. */
   readonly writer: RecordWriter
   /** SQL for the smaller / larger of two values. */

@@ -62,7 +62,7 @@ const cases: [string, { sqlite: Expect; postgres: Expect }][] = [
         params: ['"openssh 7 4"', 'CVE-2017-7921'],
       },
       postgres: {
-        sql: "s.search @@ phraseto_tsquery('simple', $1) AND NOT coalesce((s.id IN (SELECT r.service_id FROM vulns r WHERE r.vuln_id = $2)), FALSE)",
+        sql: "s.id IN (SELECT d.service_id FROM service_details d WHERE d.search @@ phraseto_tsquery('simple', $1)) AND NOT coalesce((s.id IN (SELECT r.service_id FROM vulns r WHERE r.vuln_id = $2)), FALSE)",
         params: ['openssh 7 4', 'CVE-2017-7921'],
       },
     },

@@ -1,4 +1,4 @@
-import { SERVICE_STATE_COLUMNS } from './record-row.js'
+import { DETAIL_COLUMNS, SERVICE_STATE_COLUMNS } from './record-row.js'
 import type { SqlDriver } from './sql-driver.js'
 
 /**
@@ -23,4 +23,10 @@ export function serviceConflictSql(least: string, greatest: string): string {
   return `ON CONFLICT (ip, port, transport) DO UPDATE SET ${sets.join(', ')},
     first_seen = ${least}(services.first_seen, excluded.first_seen),
     last_seen = ${greatest}(services.last_seen, excluded.last_seen)`
+}
+
+/** Upsert of service_details; writers send only rows that are their service's newest record. */
+export function detailsUpsertSql(source: string): string {
+  return `INSERT INTO service_details (service_id, ${DETAIL_COLUMNS.join(', ')}) ${source}
+    ON CONFLICT (service_id) DO UPDATE SET ${DETAIL_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`
 }

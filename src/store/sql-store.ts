@@ -25,8 +25,9 @@ type Row = Record<string, unknown>
 /** Rows per statement: large enough to amortise, small enough for PostgreSQL's bind message. */
 const CHUNK = 5000
 
-const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, s.banner, s.error, s.data,
-  s.fingerprint, s.audit, s.first_seen, s.last_seen, s.last_scan_id`
+const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, d.banner, d.error, d.data,
+  d.fingerprint, d.audit, s.first_seen, s.last_seen, s.last_scan_id`
+const SERVICE_FROM = 'services s JOIN service_details d ON d.service_id = s.id'
 
 const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
 
@@ -174,7 +175,7 @@ export class SqlStore implements Store {
   async search(query: QueryAst, options: SearchOptions): Promise<ServiceRow[]> {
     const { compiler } = this.#d
     const p = compiler.params()
-    let sql = `SELECT ${SERVICE_SELECT} FROM services s WHERE ${compiler.where(query, p)}`
+    let sql = `SELECT ${SERVICE_SELECT} FROM ${SERVICE_FROM} WHERE ${compiler.where(query, p)}`
     if (options.after !== undefined) sql += ` AND s.id > ${p.add(options.after)}`
     sql += ` ORDER BY s.id LIMIT ${p.add(options.limit)} OFFSET ${p.add(options.offset ?? 0)}`
     return this.#withRelated(await this.#d.driver.all<Row>(sql, p.values))
@@ -368,6 +369,10 @@ export class SqlStore implements Store {
     )
   }
 
+  analyze(): Promise<void> {
+    return this.#serial(() => this.#d.driver.exec(this.#d.analyzeSql))
+  }
+
   async host(ip: string): Promise<HostReport | undefined> {
     if (ipv4ToNumber(ip) === undefined) throw new MamoriError('ERR_USAGE', `"${ip}" is not an IPv4 address`)
     const db = this.#d.driver
@@ -377,7 +382,7 @@ export class SqlStore implements Store {
     const p2 = this.#d.compiler.params()
     const services = await this.#withRelated(
       await db.all<Row>(
-        `SELECT ${SERVICE_SELECT} FROM services s WHERE s.ip = ${p2.add(ip)} ORDER BY s.port, s.transport`,
+        `SELECT ${SERVICE_SELECT} FROM ${SERVICE_FROM} WHERE s.ip = ${p2.add(ip)} ORDER BY s.port, s.transport`,
         p2.values,
       ),
     )

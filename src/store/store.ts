@@ -121,6 +121,8 @@ export interface Store {
   setFindings(service: ServiceKey, findings: readonly Finding[]): Promise<void>
   /** Sets who owns an address (geolocation / attribution), for `country:`, `asn:`, `org:`. */
   setHostInfo(ip: string, info: { country?: string; asn?: number; org?: string }): Promise<void>
+  /** Refreshes the query planner's statistics; worth running after a large import. */
+  analyze(): Promise<void>
   host(ip: string): Promise<HostReport | undefined>
   /** What changed from scan `a` to scan `b`. Throws ERR_NOT_FOUND for an unknown scan. */
   diff(a: string, b: string): Promise<DiffEntry[]>

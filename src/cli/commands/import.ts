@@ -42,6 +42,7 @@ export function registerImportCommand(program: Command): void {
               : `${file}: ${r.stored} stored, ${r.duplicates} already there, ${r.badCount} bad lines skipped\n`,
           )
         }
+        await store.analyze()
       })
       // the good records are stored; the exit status still tells scripts that input was refused
       if (bad > 0) process.exitCode = 2

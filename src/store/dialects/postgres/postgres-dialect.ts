@@ -14,6 +14,7 @@ export class PostgresDialect implements Dialect {
   readonly driver: PostgresDriver
   readonly compiler = new PostgresQueryCompiler()
   readonly migrations = postgresMigrations
+  readonly analyzeSql = 'ANALYZE'
   readonly writer = new PostgresRecordWriter()
 
   constructor(url: string, schema?: string) {

@@ -25,11 +25,6 @@ CREATE TABLE services (
   transport TEXT NOT NULL,
   protocol TEXT NOT NULL,
   status TEXT NOT NULL,
-  banner TEXT NOT NULL,
-  error TEXT,
-  data TEXT NOT NULL,
-  fingerprint TEXT,
-  audit TEXT,
   vendor TEXT,
   product TEXT,
   version TEXT,
@@ -42,9 +37,7 @@ CREATE TABLE services (
   http_status INTEGER,
   ssh_version TEXT,
   telnet_prompt TEXT,
-  search_text TEXT NOT NULL,
   content_hash TEXT NOT NULL,
-  search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
   last_scan_id TEXT NOT NULL,
@@ -63,7 +56,17 @@ CREATE INDEX services_os ON services (lower(os));
 CREATE INDEX services_last_seen ON services (last_seen);
 CREATE INDEX services_country ON services (lower(country));
 CREATE INDEX services_asn ON services (asn);
-CREATE INDEX services_search ON services USING gin (search);
+CREATE TABLE service_details (
+  service_id BIGINT PRIMARY KEY REFERENCES services (id),
+  banner TEXT NOT NULL,
+  error TEXT,
+  data TEXT NOT NULL,
+  fingerprint TEXT,
+  audit TEXT,
+  search_text TEXT NOT NULL,
+  search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED
+);
+CREATE INDEX service_details_search ON service_details USING gin (search);
 CREATE TABLE observations (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   service_id BIGINT NOT NULL REFERENCES services (id),

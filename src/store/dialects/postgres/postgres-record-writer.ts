@@ -1,11 +1,12 @@
 import {
   COL_INDEX,
   CONTENT_COLUMNS,
+  DETAIL_COLUMNS,
   ROW_COLUMNS,
   type RowColumn,
   SERVICE_STATE_COLUMNS,
 } from '../../record-row.js'
-import { type RecordWriter, serviceConflictSql } from '../../record-writer.js'
+import { detailsUpsertSql, type RecordWriter, serviceConflictSql } from '../../record-writer.js'
 import type { SqlDriver } from '../../sql-driver.js'
 
 type Bulk = readonly (readonly [name: string, type: string])[]
@@ -83,6 +84,22 @@ export class PostgresRecordWriter implements RecordWriter {
     await tx.run(
       `INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
          first_seen, last_seen, last_scan_id) ${svcSrc} ${serviceConflictSql('least', 'greatest')}`,
+      params,
+    )
+
+    const det = ['ip', 'port', 'transport', 'ts', ...DETAIL_COLUMNS]
+    params = []
+    const detSrc = unnest(
+      typed(det),
+      [...latest.values()].map((l) => det.map((n) => l.row[COL_INDEX[n as RowColumn]])),
+      params,
+    )
+    // only rows that are now their service's newest record (last_seen was widened just above)
+    await tx.run(
+      detailsUpsertSql(
+        `SELECT s.id, ${DETAIL_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM (${detSrc}) AS r
+         JOIN services s ON s.ip = r.ip AND s.port = r.port AND s.transport = r.transport AND s.last_seen = r.ts`,
+      ),
       params,
     )
 

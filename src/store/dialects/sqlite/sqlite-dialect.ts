@@ -14,6 +14,7 @@ export class SqliteDialect implements Dialect {
   readonly driver: SqliteDriver
   readonly compiler = new SqliteQueryCompiler()
   readonly migrations = sqliteMigrations
+  readonly analyzeSql = 'ANALYZE'
   readonly writer: SqliteRecordWriter
 
   constructor(file: string) {

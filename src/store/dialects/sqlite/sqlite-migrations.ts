@@ -25,11 +25,6 @@ CREATE TABLE services (
   transport TEXT NOT NULL,
   protocol TEXT NOT NULL,
   status TEXT NOT NULL,
-  banner TEXT NOT NULL,
-  error TEXT,
-  data TEXT NOT NULL,
-  fingerprint TEXT,
-  audit TEXT,
   vendor TEXT,
   product TEXT,
   version TEXT,
@@ -42,7 +37,6 @@ CREATE TABLE services (
   http_status INTEGER,
   ssh_version TEXT,
   telnet_prompt TEXT,
-  search_text TEXT NOT NULL,
   content_hash TEXT NOT NULL,
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
@@ -64,6 +58,15 @@ CREATE INDEX services_os ON services (os COLLATE NOCASE);
 CREATE INDEX services_last_seen ON services (last_seen);
 CREATE INDEX services_country ON services (country COLLATE NOCASE);
 CREATE INDEX services_asn ON services (asn);
+CREATE TABLE service_details (
+  service_id INTEGER PRIMARY KEY REFERENCES services (id),
+  banner TEXT NOT NULL,
+  error TEXT,
+  data TEXT NOT NULL,
+  fingerprint TEXT,
+  audit TEXT,
+  search_text TEXT NOT NULL
+);
 CREATE TABLE observations (
   id INTEGER PRIMARY KEY,
   service_id INTEGER NOT NULL REFERENCES services (id),
@@ -102,17 +105,17 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_type ON findings (type);
 CREATE INDEX findings_severity ON findings (severity);
--- contentless: the words are indexed, the text itself lives in services.search_text
+-- contentless: the words are indexed, the text itself lives in service_details.search_text
 CREATE VIRTUAL TABLE services_fts USING fts5 (
   text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
 );
-CREATE TRIGGER services_fts_insert AFTER INSERT ON services BEGIN
-  INSERT INTO services_fts (rowid, text) VALUES (new.id, new.search_text);
+CREATE TRIGGER services_fts_insert AFTER INSERT ON service_details BEGIN
+  INSERT INTO services_fts (rowid, text) VALUES (new.service_id, new.search_text);
 END;
-CREATE TRIGGER services_fts_update AFTER UPDATE OF search_text ON services
+CREATE TRIGGER services_fts_update AFTER UPDATE OF search_text ON service_details
 WHEN old.search_text IS NOT new.search_text BEGIN
-  DELETE FROM services_fts WHERE rowid = old.id;
-  INSERT INTO services_fts (rowid, text) VALUES (new.id, new.search_text);
+  DELETE FROM services_fts WHERE rowid = old.service_id;
+  INSERT INTO services_fts (rowid, text) VALUES (new.service_id, new.search_text);
 END;
 `,
 ]

@@ -1,5 +1,11 @@
-import { COL_INDEX, CONTENT_COLUMNS, type RowColumn, SERVICE_STATE_COLUMNS } from '../../record-row.js'
-import { type RecordWriter, serviceConflictSql } from '../../record-writer.js'
+import {
+  COL_INDEX,
+  CONTENT_COLUMNS,
+  DETAIL_COLUMNS,
+  type RowColumn,
+  SERVICE_STATE_COLUMNS,
+} from '../../record-row.js'
+import { detailsUpsertSql, type RecordWriter, serviceConflictSql } from '../../record-writer.js'
 import type { SqliteDriver } from './sqlite-driver.js'
 
 const SERVICE_INSERT = ['ip', 'ip_num', 'port', 'transport', ...SERVICE_STATE_COLUMNS] as const
@@ -26,8 +32,9 @@ export class SqliteRecordWriter implements RecordWriter {
     )
     const upsert = db.prepare(
       `INSERT INTO services (${SERVICE_INSERT.join(', ')}, first_seen, last_seen, last_scan_id)
-       VALUES (${marks(SERVICE_INSERT.length + 3)}) ${serviceConflictSql('min', 'max')} RETURNING id`,
+       VALUES (${marks(SERVICE_INSERT.length + 3)}) ${serviceConflictSql('min', 'max')} RETURNING id, last_seen`,
     )
+    const details = db.prepare(detailsUpsertSql(`VALUES (${marks(DETAIL_COLUMNS.length + 1)})`))
     const observe = db.prepare(
       `INSERT INTO observations (service_id, ${OBS_VALUES.join(', ')}) VALUES (${marks(OBS_VALUES.length + 1)})
        ON CONFLICT (scan_id, service_id) DO NOTHING`,
@@ -56,9 +63,16 @@ export class SqliteRecordWriter implements RecordWriter {
         at(r, 'transport'),
         at(r, 'content_hash'),
       ) as { id: number } | undefined
-      const id =
-        hit?.id ??
-        (upsert.get(...SERVICE_INSERT.map((c) => at(r, c)), ts, ts, at(r, 'scan_id')) as { id: number }).id
+      let id = hit?.id
+      if (id === undefined) {
+        const svc = upsert.get(...SERVICE_INSERT.map((c) => at(r, c)), ts, ts, at(r, 'scan_id')) as {
+          id: number
+          last_seen: string
+        }
+        id = svc.id
+        // an older record arriving late adds history, not state
+        if (svc.last_seen === ts) details.run(id, ...DETAIL_COLUMNS.map((c) => at(r, c)))
+      }
       stored += observe.run(id, ...OBS_VALUES.map((c) => at(r, c))).changes
     }
     return stored
