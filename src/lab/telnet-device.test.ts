@@ -95,6 +95,21 @@ describe('telnet device', () => {
     await c.waitFor('# ', mark)
     c.destroy()
   })
+
+  it('drops a client that floods the shell without reading the echo', async () => {
+    const c = await loginPrompt()
+    c.write('root\r\nxc3511\r\n')
+    await c.waitFor('# ')
+    c.socket.pause()
+    const line = Buffer.from(`${'a'.repeat(254)}\r\n`)
+    const block = Buffer.concat(Array.from({ length: 4096 }, () => line))
+    // at most 64 MiB, stopping as soon as the device gives up
+    for (let sent = 0; sent < 64 && !c.closed && !c.error; sent++) {
+      if (!c.socket.write(block)) await new Promise((r) => setTimeout(r, 20))
+    }
+    await c.until((r) => r.closed || r.error !== undefined, 5000)
+    c.destroy()
+  })
 })
 
 describe('telnet input', () => {

@@ -9,6 +9,8 @@ export const BUSYBOX_NEGOTIATION = Buffer.from([255, 253, 1, 255, 253, 31, 255, 
 const IDLE_TIMEOUT_MS = 60_000
 /** Longest user name or password line kept; the rest of a long line is dropped. */
 const MAX_LINE = 256
+/** Output the client has not read yet, past which the session is dropped. */
+const MAX_UNREAD_BYTES = 1024 * 1024
 
 export interface TelnetDeviceOptions {
   spec: TelnetServiceSpec
@@ -33,9 +35,30 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
   let skipLf = false
   let loggedInAtCr = false
 
+  // replies to one chunk of input go out as one write; echoed bytes are gathered in `echo`
+  let pending: Buffer[] = []
+  let echo: number[] = []
+  const takeEcho = () => {
+    if (echo.length > 0) pending.push(Buffer.from(echo))
+    echo = []
+  }
   const send = (text: string | Buffer) => {
-    if (state !== 'closed' && !socket.destroyed)
-      socket.write(typeof text === 'string' ? Buffer.from(text, 'latin1') : text)
+    if (state === 'closed') return
+    takeEcho()
+    pending.push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text)
+  }
+  const flush = () => {
+    takeEcho()
+    const out = Buffer.concat(pending)
+    pending = []
+    if (out.length === 0 || socket.destroyed) return
+    // a client that sends without reading must not make us buffer its echo without end
+    if (socket.writableLength > MAX_UNREAD_BYTES) {
+      state = 'closed'
+      socket.destroy()
+      return
+    }
+    socket.write(out)
   }
   const openShell = () => {
     state = 'shell'
@@ -59,6 +82,7 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
       failures++
       send(spec.failure)
       if (failures >= spec.max_failures) {
+        flush()
         state = 'closed'
         socket.end()
         return
@@ -78,6 +102,7 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
     send(spec.greeting)
     openShell()
   }
+  flush()
 
   socket.on('data', (chunk: Buffer) => {
     const data = input.feed(chunk)
@@ -103,9 +128,10 @@ export function serveTelnet(socket: net.Socket, options: TelnetDeviceOptions): v
       } else if (line.length < MAX_LINE) {
         line += String.fromCharCode(byte)
         // the server said WILL ECHO, so it echoes everything but the password
-        if (state !== 'password') send(Buffer.of(byte))
+        if (state !== 'password') echo.push(byte)
       }
     }
+    flush()
     if (afterLogin.length > 0) options.onPostLogin(Buffer.from(afterLogin))
   })
   socket.on('error', () => {})

@@ -12,6 +12,7 @@ export class TelnetInput {
 
   /** The data bytes of `chunk`, commands removed (IAC IAC is a literal 255). */
   feed(chunk: Buffer): Buffer {
+    if (this.#state === 'data' && !chunk.includes(IAC)) return chunk
     const out: number[] = []
     for (const byte of chunk) {
       switch (this.#state) {
