@@ -17,12 +17,17 @@ export interface ScanRequest {
   scopeFile?: string
   seed?: number
   shard?: string
+  /** Resolve hostnames with these DNS servers instead of the system resolver. */
+  dnsServers?: string[]
 }
 
 /** A checked, resolved scan: everything needed to walk the space, nothing sent yet. */
 export interface ScanPlan {
   readonly scanId: string
-  readonly request: Required<Omit<ScanRequest, 'scopeFile'>> & { scopeFile?: string }
+  readonly request: Required<Omit<ScanRequest, 'scopeFile' | 'dnsServers'>> & {
+    scopeFile?: string
+    dnsServers?: string[]
+  }
   readonly scope: Scope
   readonly targets: readonly ResolvedTarget[]
   readonly addresses: IPv4RangeSet
@@ -54,6 +59,7 @@ export async function buildScanPlan(request: ScanRequest, resume?: ResumeState):
         scopeFile: resume.scope_file ?? undefined,
         seed: resume.seed,
         shard: resume.shard,
+        dnsServers: resume.dns_servers,
       }
     : request
   if (req.targets.length === 0) throw new MamoriError('ERR_USAGE', 'no targets given')
@@ -61,7 +67,7 @@ export async function buildScanPlan(request: ScanRequest, resume?: ResumeState):
   const shard = parseShard(req.shard ?? '0/1')
   const seed = req.seed ?? randomInt(2 ** 31)
   const scope = req.scopeFile ? await loadScopeFile(req.scopeFile) : loopbackScope
-  const targets = await resolveTargets(req.targets)
+  const targets = await resolveTargets(req.targets, { dnsServers: req.dnsServers })
   const exclude = await resolveExcludes(req.exclude)
   const addresses = enforceScope(scope, targets, exclude)
   const space = new TargetSpace(addresses, ports)

@@ -174,6 +174,7 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
       ports: plan.request.ports,
       exclude: plan.request.exclude,
       scope_file: plan.request.scopeFile ?? null,
+      dns_servers: plan.request.dnsServers ?? [],
       seed: plan.request.seed,
       shard: plan.request.shard,
       space_hash: plan.spaceHash,

@@ -5,9 +5,10 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { isMamoriError } from '../core/errors.js'
 import { resolveExcludes, resolveTargets } from '../targets/target-spec.js'
+import { startTinyDnsServer } from '../targets/testing/tiny-dns-server.js'
 import { appendAuditEntry } from './audit-log.js'
 import { parseIPv4 } from './ipv4.js'
-import type { IPv4RangeSet } from './range-set.js'
+import { IPv4RangeSet } from './range-set.js'
 import { enforceScope, loopbackScope, type Scope } from './scope.js'
 import { loadScopeFile } from './scope-file.js'
 
@@ -185,4 +186,37 @@ test('the audit log gets one JSON line per scan, appended', async () => {
     ['a', 'b'],
   )
   assert.deepEqual(lines[0], entry)
+})
+
+test('hostnames are resolved once and every address they stand for is checked', async () => {
+  // this test's DNS server: 127.17.5.53 (block 127.17.5.0/24)
+  const dns = await startTinyDnsServer('127.17.5.53', {
+    'cam.lab.test': ['127.17.5.9'],
+    'split.lab.test': ['127.17.5.10', '8.8.4.4'],
+    'outside.lab.test': ['192.0.2.10'],
+    'v6only.lab.test': [],
+  })
+  try {
+    const opts = { dnsServers: [dns.address] }
+    const [cam] = await resolveTargets(['cam.lab.test'], opts)
+    assert.equal(cam?.addresses.toString(), '127.17.5.9')
+    const check2 = async (name: string) =>
+      enforceScope(loopbackScope, await resolveTargets([name], opts), IPv4RangeSet.empty)
+    await assert.rejects(
+      check2('split.lab.test'),
+      /refused target split\.lab\.test: it is outside scope loopback/,
+    )
+    await assert.rejects(
+      check2('outside.lab.test'),
+      /refused target outside\.lab\.test: it is in 192\.0\.2\.0\/24/,
+    )
+    await assert.rejects(resolveTargets(['v6only.lab.test'], opts), /cannot resolve target v6only\.lab\.test/)
+    await assert.rejects(
+      resolveTargets(['nowhere.lab.test'], opts),
+      /cannot resolve target nowhere\.lab\.test/,
+    )
+    await assert.rejects(resolveTargets(['cam.lab.test'], { dnsServers: ['not an ip'] }), /bad DNS server/)
+  } finally {
+    await dns.stop()
+  }
 })

@@ -12,6 +12,7 @@ export const resumeStateSchema = z.strictObject({
   ports: z.string(),
   exclude: z.array(z.string()),
   scope_file: z.string().nullable(),
+  dns_servers: z.array(z.string()).default([]),
   seed: z.number().int().nonnegative(),
   shard: z.string(),
   /** Fingerprint of the resolved space (addresses, ports, seed, shard): guards against drift. */

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises'
+import { lookup, Resolver } from 'node:dns/promises'
 import { readFile } from 'node:fs/promises'
 import { MamoriError } from '../core/errors.js'
 import { parseAddressSpec } from '../scope/address-spec.js'
@@ -15,19 +15,40 @@ const HOSTNAME =
  * per line and `#` comments) into address sets. Hostnames are resolved here, once, so the scope
  * check sees every address a name stands for.
  */
-export async function resolveTargets(specs: readonly string[]): Promise<ResolvedTarget[]> {
+export async function resolveTargets(
+  specs: readonly string[],
+  options: { dnsServers?: readonly string[] } = {},
+): Promise<ResolvedTarget[]> {
+  const servers = options.dnsServers ?? []
+  const names = servers.length > 0 ? viaServers(servers) : viaSystem
   const out: ResolvedTarget[] = []
   for (const spec of specs) {
     if (spec.startsWith('@')) {
-      for (const line of await readList(spec.slice(1), 'target')) out.push(await resolveOne(line))
+      for (const line of await readList(spec.slice(1), 'target')) out.push(await resolveOne(line, names))
     } else {
-      out.push(await resolveOne(spec))
+      out.push(await resolveOne(spec, names))
     }
   }
   return out
 }
 
-async function resolveOne(text: string): Promise<ResolvedTarget> {
+type NameResolver = (name: string) => Promise<string[]>
+
+/** The system resolver (getaddrinfo: /etc/hosts, then DNS), as other tools on the host see names. */
+const viaSystem: NameResolver = async (name) => (await lookup(name, { all: true })).map((a) => a.address)
+
+/** `--dns-server`: A records asked of these servers only. */
+function viaServers(servers: readonly string[]): NameResolver {
+  const resolver = new Resolver({ timeout: 2000, tries: 2 })
+  try {
+    resolver.setServers([...servers])
+  } catch (err) {
+    throw new MamoriError('ERR_USAGE', `bad DNS server in ${servers.join(', ')}: ${(err as Error).message}`)
+  }
+  return (name) => resolver.resolve4(name)
+}
+
+async function resolveOne(text: string, names: NameResolver): Promise<ResolvedTarget> {
   const set = parseAddressSpec(text)
   if (set) return { text, addresses: set }
   if (!HOSTNAME.test(text) || /^[0-9.]+$/.test(text)) {
@@ -36,13 +57,13 @@ async function resolveOne(text: string): Promise<ResolvedTarget> {
       `bad target ${JSON.stringify(text)}: not an address, CIDR, range or hostname`,
     )
   }
-  let found: { address: string; family: number }[]
+  let found: string[]
   try {
-    found = await lookup(text, { all: true })
+    found = await names(text)
   } catch (err) {
     throw new MamoriError('ERR_TARGET_SYNTAX', `cannot resolve target ${text}: ${(err as Error).message}`)
   }
-  const v4 = found.map((a) => parseIPv4(a.address)).filter((ip): ip is number => ip !== undefined)
+  const v4 = found.map((a) => parseIPv4(a)).filter((ip): ip is number => ip !== undefined)
   if (v4.length === 0) {
     throw new MamoriError(
       'ERR_TARGET_SYNTAX',

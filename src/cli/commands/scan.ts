@@ -39,6 +39,7 @@ interface ScanFlags {
   json?: boolean
   db?: string | true
   auditLog?: string
+  dnsServer: string[]
   auditCredentials?: boolean
   auditBudget?: number
   auditMaxAttempts?: number
@@ -58,6 +59,12 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--scope <file>', 'scope file (YAML) allowing targets beyond loopback')
     .option('--exclude <cidr|file>', 'leave these addresses out (repeatable)', collect, [])
+    .option(
+      '--dns-server <ip[:port]>',
+      'resolve target hostnames with this DNS server (repeatable)',
+      collect,
+      [],
+    )
     .option(
       '--rate <n>',
       'connect probes per second, all threads together',
@@ -124,6 +131,7 @@ export function registerScanCommand(program: Command): void {
             scopeFile: flags.scope,
             seed: flags.seed,
             shard: flags.shard,
+            dnsServers: flags.dnsServer.length > 0 ? flags.dnsServer : undefined,
           },
           {
             discovery: {
