@@ -108,4 +108,22 @@ describe('mamori lab', () => {
       assert.match(r.stderr, /^mamori: /)
     }
   })
+
+  it('fails with exit code 1 when the truth file cannot be written', () => {
+    const args = [
+      'lab',
+      '--net',
+      '127.19.15.0/28',
+      '--seed',
+      '2',
+      '--truth',
+      join(dir, 'missing', 'truth.json'),
+    ]
+    const r = spawnSync(process.execPath, [...process.execArgv, main, ...args], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+    assert.equal(r.status, 1, r.stderr)
+    assert.match(r.stderr, /^mamori: cannot write .*truth\.json/)
+  })
 })
