@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { Enricher } from '../core/sink.js'
-import { createFingerprintEnricher } from './fingerprint-enricher.js'
 import { FingerprintEngine } from './fingerprint-engine.js'
+import { createFingerprintEnricher } from './fingerprint-enricher.js'
 import { DEFAULT_NMAP_PROBES } from './nmap/load-nmap-probes.js'
 
 export interface EngineSources {
@@ -12,17 +12,26 @@ export interface EngineSources {
 }
 
 /** Resolves where each rule database comes from: flags first, then the environment, then nmap's install. */
-export function resolveSources(sources: EngineSources = {}, env = process.env): { recog?: string; nmap?: string } {
+export function resolveSources(
+  sources: EngineSources = {},
+  env = process.env,
+): { recog?: string; nmap?: string } {
   const recog = sources.recog ?? env.MAMORI_RECOG
   const nmapSetting = sources.nmap ?? env.MAMORI_NMAP_PROBES
-  const nmap = nmapSetting === 'off' ? undefined : (nmapSetting ?? (existsSync(DEFAULT_NMAP_PROBES) ? DEFAULT_NMAP_PROBES : undefined))
+  const nmap =
+    nmapSetting === 'off'
+      ? undefined
+      : (nmapSetting ?? (existsSync(DEFAULT_NMAP_PROBES) ? DEFAULT_NMAP_PROBES : undefined))
   return { ...(recog ? { recog } : {}), ...(nmap ? { nmap } : {}) }
 }
 
 /** mamori's rules plus whatever Recog and nmap databases are configured. */
 export function loadConfiguredEngine(sources: EngineSources = {}): FingerprintEngine {
   const { recog, nmap } = resolveSources(sources)
-  return FingerprintEngine.load({ ...(recog ? { recogDir: recog } : {}), ...(nmap ? { nmapFile: nmap } : {}) })
+  return FingerprintEngine.load({
+    ...(recog ? { recogDir: recog } : {}),
+    ...(nmap ? { nmapFile: nmap } : {}),
+  })
 }
 
 /**

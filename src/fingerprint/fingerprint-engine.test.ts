@@ -17,6 +17,7 @@ test('own rules and Recog together: the most specific candidate decides, all are
   assert.equal(fp.os, 'Debian Linux')
   assert.ok(fp.cpe.includes('cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*'), fp.cpe.join(' '))
   assert.ok(fp.cpe.includes('cpe:2.3:o:debian:debian_linux:*:*:*:*:*:*:*:*'), fp.cpe.join(' '))
+  for (const c of fp.cpe) assert.ok(isCpe23(c), c)
   const engines = new Set(fp.candidates?.map((c) => c.engine))
   assert.deepEqual([...engines].sort(), ['mamori', 'recog'])
   // equally specific candidates: the higher preference, then mamori's own rules, decide
