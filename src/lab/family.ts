@@ -32,6 +32,13 @@ const telnetService = z.strictObject({
   motd: z.string().default(''),
   shell_prompt: z.string().default('# '),
   max_failures: z.number().int().min(1).max(10).default(3),
+  /** `password-only`: a one-step login that asks for a password and nothing else. */
+  login_style: z.enum(['username', 'password-only']).default('username'),
+  /** Failed logins (over all connections) after which the device locks: it says `lockout_text`, hangs up. */
+  lockout_after: z.number().int().min(1).max(100).optional(),
+  lockout_text: z.string().default('\r\nToo many failed login attempts. Try again later.\r\n'),
+  /** A broken login: any password shows `shell_prompt`, then this error, then the device hangs up. */
+  accept_any_error: z.string().optional(),
   identifies: identifies.optional(),
   defaults: z.array(credential).min(1),
 })
@@ -79,6 +86,8 @@ export const familySpec = z
     os: z.string().optional(),
     /** Relative share of this family among the lab's devices. */
     weight: z.number().positive().default(1),
+    /** A family of tricky logins, placed only in labs started with `--login-quirks`. */
+    login_quirks: z.boolean().default(false),
     hostname: z.string().default('(none)'),
     models: z.array(variant.extend({ product: z.string() })).min(1),
     /** `old: true` marks firmware with known problems; the lab gives about a third of devices one. */

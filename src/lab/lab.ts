@@ -4,6 +4,7 @@ import { MamoriError } from '../core/errors.js'
 import { httpDevice } from './http-device.js'
 import { loadFamilies } from './load-families.js'
 import { type PlannedService, planLab } from './plan-lab.js'
+import { hasLoginQuirks, quirkyTelnetDevice } from './quirky-telnet-device.js'
 import { protocolDevice } from './services/protocol-device.js'
 import { sshDevice } from './ssh-device.js'
 import { serveTelnet } from './telnet-device.js'
@@ -22,6 +23,8 @@ export interface LabOptions {
   devices?: number
   /** Also start the hostile peers (`family: hostile-*` in the truth). */
   hostile?: boolean
+  /** Also place the families of tricky logins (password-only, lockout, broken login, ...). */
+  loginQuirks?: boolean
 }
 
 export interface RunningLab {
@@ -78,6 +81,7 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
             postLogin.set(key, Buffer.concat([seen, data]).subarray(0, POST_LOGIN_LOG_BYTES))
           }
         }
+        if (hasLoginQuirks(spec)) return quirkyTelnetDevice(spec, s.credential, record)
         return (socket) => serveTelnet(socket, { spec, credential: s.credential, onPostLogin: record })
       }
       case 'ssh': {

@@ -18,6 +18,8 @@ export interface PlanOptions {
   seed: number
   devices?: number
   hostile?: boolean
+  /** Also place the families of tricky logins (`login_quirks: true`). */
+  loginQuirks?: boolean
 }
 
 /** One listener to open: a device's service with every placeholder filled in. */
@@ -60,11 +62,12 @@ export function planLab(options: PlanOptions, families: readonly FamilySpec[]): 
     )
   }
   const random = new SeededRandom(options.seed)
+  const pool = options.loginQuirks ? families : families.filter((f) => !f.login_quirks)
   const addresses = pickAddresses(net, count + hostileCount, random)
   const truth: LabTruth = { seed: options.seed, net: net.cidr, devices: [] }
   const services: PlannedService[] = []
   for (let i = 0; i < count; i++) {
-    const family = random.weighted(families, (f) => f.weight)
+    const family = random.weighted(pool, (f) => f.weight)
     const id = `dev-${String(i + 1).padStart(4, '0')}`
     const placed = placeDevice(id, addresses[i] as string, family, random)
     truth.devices.push(placed.device)
@@ -122,7 +125,10 @@ function placeDevice(
       throw new MamoriError('ERR_DATA_INVALID', `lab family ${family.id}: ${(err as Error).message}`)
     }
     const defaults = spec.defaults ?? []
-    const needsCredential = spec.protocol !== 'http' || spec.auth !== 'none'
+    // a login that lets anything in and then fails has no working credential
+    const needsCredential =
+      (spec.protocol !== 'http' || spec.auth !== 'none') &&
+      !(spec.protocol === 'telnet' && spec.accept_any_error)
     const factory = defaults[defaultPick % Math.max(1, defaults.length)]
     const credential =
       needsCredential && factory
@@ -163,7 +169,8 @@ function pickVersion(family: FamilySpec, random: SeededRandom): FamilySpec['vers
 }
 
 function authKind(spec: ServiceSpec): LabService['auth'] {
-  if (spec.protocol === 'telnet') return 'telnet-login'
+  if (spec.protocol === 'telnet')
+    return spec.login_style === 'password-only' ? 'telnet-password' : 'telnet-login'
   if (spec.protocol === 'ssh') return 'password'
   return spec.auth
 }

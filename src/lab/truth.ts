@@ -33,7 +33,7 @@ export interface LabService {
   /** What this service's banner identifies, if anything (`Dropbear` `2014.63`, `uc-httpd` `1.0.0`). */
   product?: string
   version?: string
-  auth?: 'none' | 'telnet-login' | 'password' | 'basic' | 'digest'
+  auth?: 'none' | 'telnet-login' | 'telnet-password' | 'password' | 'basic' | 'digest'
   /** The one credential that works; `default` says it is the vendor's factory default. */
   credential?: { username: string; password: string; default: boolean }
 }

@@ -18,6 +18,10 @@ export function registerLabCommand(program: Command): void {
     .option('--seed <n>', 'seed of the layout: same seed, same devices, same truth', '1')
     .option('--devices <n>', 'number of devices (default: about 10 per /24, 300 per /16)')
     .option('--hostile', 'also start the hostile peers (huge banner, trickle, garbage, IAC flood, ...)')
+    .option(
+      '--login-quirks',
+      'also place devices with tricky logins (password-only, lockout, broken login, ...)',
+    )
     .option('--truth <file>', 'write the ground truth (every device, service, credential) as JSON')
     .option('--json', 'print the ready line as a JSON object')
     .action(async (opts) => {
@@ -26,6 +30,7 @@ export function registerLabCommand(program: Command): void {
         seed: integer('--seed', opts.seed) as number,
         devices: integer('--devices', opts.devices),
         hostile: opts.hostile === true,
+        loginQuirks: opts.loginQuirks === true,
       })
       // listen for the signals before saying ready: a script may signal as soon as it reads the line
       let onSignal = () => {}

@@ -8,7 +8,7 @@ import { LoginScreen } from './login-screen.js'
 import type { TelnetResult } from './result.js'
 
 /** A prompt is believed once the screen has been quiet this long (a MOTD may still be coming). */
-const PROMPT_SETTLE_MS = 80
+const PROMPT_SETTLE_MS = 30
 /** A success prompt must stay, quiet, this long: devices that accept anything then refuse show it here. */
 const SUCCESS_SETTLE_MS = 400
 
