@@ -69,11 +69,15 @@ try {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as ScanRecord)
   const byKey = new Map(records.map((r) => [`${r.ip}:${r.port}`, r]))
-  const perProtocol = new Map<string, { ok: number; all: number }>()
+  const perProtocol = new Map<string, { ok: number; all: number; misses: Map<string, number> }>()
   for (const e of expected) {
-    const tally = perProtocol.get(e.protocol) ?? { ok: 0, all: 0 }
+    const tally = perProtocol.get(e.protocol) ?? { ok: 0, all: 0, misses: new Map() }
     const r = byKey.get(e.key)
     if (r?.status === 'success' && r.protocol === e.protocol) tally.ok++
+    else {
+      const why = r ? `${r.protocol}/${r.status}` : 'not found'
+      tally.misses.set(why, (tally.misses.get(why) ?? 0) + 1)
+    }
     tally.all++
     perProtocol.set(e.protocol, tally)
   }
@@ -82,13 +86,19 @@ try {
     `mamori scan --ports iot: ${records.length} records in ${seconds.toFixed(2)} s (CLI start included) = ` +
       `${(records.length / seconds).toFixed(0)} services/s`,
   )
-  for (const [protocol, t] of [...perProtocol].sort())
-    console.log(`  ${protocol.padEnd(7)} ${t.ok}/${t.all} grabbed as ${protocol}`)
+  for (const [protocol, t] of [...perProtocol].sort()) {
+    const misses = [...t.misses].map(([why, n]) => `${why} ${n}`).join(', ')
+    console.log(
+      `  ${protocol.padEnd(7)} ${t.ok}/${t.all} grabbed as ${protocol}${misses ? ` (others: ${misses})` : ''}`,
+    )
+  }
   const findings = new Map<string, number>()
   for (const r of records)
     for (const f of r.findings ?? []) findings.set(f.type, (findings.get(f.type) ?? 0) + 1)
   console.log(`  findings: ${[...findings].map(([t, n]) => `${t} ${n}`).join(', ')}`)
-  if (spawnSync('nmap', ['--version']).status !== 0) {
+  if (values['nmap-hosts'] === '0') {
+    console.log('nmap -sV: skipped (--nmap-hosts 0)')
+  } else if (spawnSync('nmap', ['--version']).status !== 0) {
     console.log('nmap -sV: not installed (apt-get install nmap) — no comparison')
   } else {
     const sample = hosts.slice(0, Number(values['nmap-hosts']))
