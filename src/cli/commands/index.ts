@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { registerDiffCommand } from './diff.js'
+import { registerFingerprintCommand } from './fingerprint.js'
 import { registerHostCommand } from './host.js'
 import { registerImportCommand } from './import.js'
 import { registerLabCommand } from './lab.js'
@@ -23,4 +24,5 @@ export const commands: RegisterCommand[] = [
   registerImportCommand,
   registerLabCommand,
   registerVulnCommand,
+  registerFingerprintCommand,
 ]

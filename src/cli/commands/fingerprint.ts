@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { MamoriError } from '../../core/errors.js'
+import type { ScanRecord } from '../../core/record.js'
+import { loadConfiguredEngine, resolveSources } from '../../fingerprint/default-engine.js'
+import { explainRecord } from '../../fingerprint/explain.js'
+import { probeService } from '../../fingerprint/nmap/nmap-prober.js'
+import { toCandidate } from '../../fingerprint/rule-set.js'
+import { selfTest } from '../../fingerprint/self-test.js'
+
+interface SourceOpts {
+  recog?: string
+  nmap?: string
+}
+
+const withSources = (cmd: Command) =>
+  cmd
+    .option('--recog <dir>', 'Rapid7 Recog xml/ folder to load too (default $MAMORI_RECOG)')
+    .option(
+      '--nmap <file>',
+      "nmap-service-probes to load (default $MAMORI_NMAP_PROBES, else nmap's; 'off' to skip)",
+    )
+
+function readRecords(path: string): ScanRecord[] {
+  let text: string
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8')
+  } catch (err) {
+    throw new MamoriError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`)
+  }
+  const records: ScanRecord[] = []
+  for (const [i, line] of text.split('\n').entries()) {
+    if (!line.trim()) continue
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch {
+      throw new MamoriError('ERR_USAGE', `${path}:${i + 1}: not a JSON record`)
+    }
+    const r = value as Partial<ScanRecord>
+    if (
+      !r ||
+      typeof r !== 'object' ||
+      typeof r.protocol !== 'string' ||
+      typeof r.port !== 'number' ||
+      typeof r.data !== 'object'
+    )
+      throw new MamoriError('ERR_USAGE', `${path}:${i + 1}: a scan record needs protocol, port and data`)
+    records.push({ banner: '', status: 'success', ...r } as ScanRecord)
+  }
+  return records
+}
+
+export function registerFingerprintCommand(program: Command): void {
+  const fp = program.command('fingerprint').description('run, test and explain the fingerprint rules')
+
+  withSources(fp.command('test'))
+    .description('lint mamori rules and run every example of every loaded rule database')
+    .option('--json', 'print the report as JSON')
+    .action((opts: SourceOpts & { json?: boolean }) => {
+      const report = selfTest(resolveSources(opts))
+      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`)
+      else {
+        const o = report.own
+        const lines = [
+          `mamori rules: ${o.rules} rules, ${o.passed}/${o.examples} examples pass, ${o.problems.length} problems`,
+        ]
+        for (const p of o.problems) lines.push(`  ${p.file}:${p.line} ${p.rule ?? ''} ${p.message}`)
+        for (const f of o.failures) lines.push(`  ${f}`)
+        if (report.recog) {
+          const r = report.recog
+          lines.push(
+            `recog: ${r.rules}/${r.fingerprints} fingerprints loaded, ${r.passed}/${r.examples} examples pass, ${r.rejected.length} rejected`,
+          )
+          for (const p of [...r.rejected, ...r.problems]) lines.push(`  ${p.file}:${p.line} ${p.message}`)
+          for (const f of r.failures) lines.push(`  ${f}`)
+        }
+        if (report.nmap) {
+          const n = report.nmap
+          lines.push(
+            `nmap: ${n.probes} probes, ${n.loaded}/${n.matchLines} match lines loaded, ${n.rejected.length} rejected`,
+          )
+          for (const p of [...n.rejected, ...n.problems]) lines.push(`  ${p.file}:${p.line} ${p.message}`)
+        }
+        process.stdout.write(`${lines.join('\n')}\n`)
+      }
+      if (!report.ok) process.exitCode = 1
+    })
+
+  withSources(fp.command('explain'))
+    .description('show which rules match the records in FILE (JSON lines, - for stdin) and why')
+    .argument('<file>', 'scan records as JSON lines, or - for stdin')
+    .option('--json', 'one explanation per line')
+    .action((file: string, opts: SourceOpts & { json?: boolean }) => {
+      const records = readRecords(file)
+      const engine = loadConfiguredEngine(opts)
+      for (const record of records) {
+        const { observations, explanations } = explainRecord(engine, record)
+        if (opts.json) {
+          for (const e of explanations)
+            process.stdout.write(`${JSON.stringify({ ip: record.ip, port: record.port, ...e })}\n`)
+          continue
+        }
+        const out = [`${record.ip}:${record.port} ${record.protocol}`]
+        for (const o of observations)
+          out.push(`  observed ${o.key} = ${JSON.stringify(o.value.slice(0, 120))}`)
+        if (explanations.length === 0) out.push('  no rule matches')
+        for (const e of explanations) {
+          out.push(
+            `  ${e.winner ? '*' : ' '} ${e.engine} ${e.rule} (${e.source}) specificity ${e.specificity} confidence ${e.confidence.toFixed(2)}`,
+            `      ${e.description}`,
+            `      /${e.pattern.slice(0, 120)}/ matched ${JSON.stringify(e.matched.slice(0, 80))} in ${e.matchKey}`,
+            `      ${Object.entries(e.fields)
+              .map(([k, v]) => `${k}=${v}`)
+              .join('  ')}`,
+          )
+        }
+        process.stdout.write(`${out.join('\n')}\n`)
+      }
+    })
+
+  withSources(fp.command('match'))
+    .description('fingerprint one observed text: mamori fingerprint match http.server "lighttpd/1.4.69"')
+    .argument('<key>', 'observation key (telnet.banner, ssh.banner, http.server, http.title, ...)')
+    .argument('<value>', 'the observed text')
+    .option('--port <n>', 'port the text came from', '0')
+    .action((key: string, value: string, opts: SourceOpts & { port: string }) => {
+      const engine = loadConfiguredEngine(opts)
+      const fingerprint = engine.fingerprint(
+        [{ key, value: value.replace(/\\r/g, '\r').replace(/\\n/g, '\n') }],
+        Number(opts.port),
+      )
+      process.stdout.write(`${JSON.stringify(fingerprint)}\n`)
+      if (!fingerprint.rule) process.exitCode = 1
+    })
+
+  withSources(fp.command('probe'))
+    .description("identify a loopback TCP service with nmap's probes, as nmap -sV does")
+    .argument('<target>', 'IP:PORT inside 127.0.0.0/8')
+    .option('--intensity <n>', "nmap's --version-intensity (0-9)", '7')
+    .option('--wait <ms>', 'longest wait for each probe', '2000')
+    .action(async (target: string, opts: SourceOpts & { intensity: string; wait: string }) => {
+      const m = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}):(\d{1,5})$/.exec(target)
+      if (!m)
+        throw new MamoriError(
+          'ERR_SCOPE_REFUSED',
+          `probe takes a loopback IP:PORT; use mamori scan with a scope file for ${target}`,
+        )
+      const intensity = Number(opts.intensity)
+      if (!Number.isInteger(intensity) || intensity < 0 || intensity > 9)
+        throw new MamoriError('ERR_USAGE', '--intensity must be 0-9')
+      const engine = loadConfiguredEngine(opts)
+      if (engine.nmapProbes.length === 0)
+        throw new MamoriError('ERR_FP_LOAD', 'no nmap-service-probes loaded (install nmap or pass --nmap)')
+      const result = await probeService(
+        { ip: m[1] as string, port: Number(m[2]), transport: 'tcp' },
+        engine.nmapProbes,
+        engine.rules,
+        {
+          intensity,
+          maxWaitMs: Number(opts.wait) || 2000,
+        },
+      )
+      process.stdout.write(
+        `${JSON.stringify({ match: result.match ? toCandidate(result.match) : null, sent: result.sent })}\n`,
+      )
+      if (!result.match) process.exitCode = 1
+    })
+}
