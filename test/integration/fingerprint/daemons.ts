@@ -24,6 +24,7 @@ export interface RealDaemons {
 /** Upstream version of an installed Debian package (`1:9.2p1-2+deb12u10` → `9.2p1`). */
 function packageVersion(pkg: string): string | undefined {
   try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
     const v = execFileSync('dpkg-query', ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' })
     return v.replace(/^\d+:/, '').replace(/-[^-]*$/, '')
   } catch {
