@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { repoRoot } from '../../../src/core/paths.js'
+import type { ScanRecord } from '../../../src/core/record.js'
+import { type RunningLab, startLab } from '../../../src/lab/lab.js'
+
+// `mamori scan --audit-credentials` end to end through the CLI, on 127.50.22.0/27
+const NET = '127.50.22.0/27'
+const dir = mkdtempSync(join(tmpdir(), 'mamori-cli-audit-'))
+const main = join(repoRoot, 'src', 'cli', 'main.ts')
+let lab: RunningLab
+before(async () => {
+  lab = await startLab({ net: NET, seed: 3, devices: 8, loginQuirks: true })
+})
+after(async () => {
+  await lab?.stop()
+})
+
+/** Runs the CLI as a child (asynchronously: the lab in this process must keep answering). */
+function mamori(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', main, ...args, '--state', join(dir, 'scan.state.json')],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, MAMORI_AUDIT_LOG: join(dir, 'audit.jsonl') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const killer = setTimeout(() => child.kill('SIGKILL'), 100_000)
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
+  return new Promise((resolve) =>
+    child.once('close', (status) => {
+      clearTimeout(killer)
+      resolve({ status, stdout, stderr })
+    }),
+  )
+}
+
+test('scan --audit-credentials: audit and finding per service, passwords only with --reveal', {
+  timeout: 120_000,
+}, async () => {
+  const telnet = lab.truth.devices.flatMap((d) =>
+    d.services.filter((s) => s.protocol === 'telnet' && s.credential?.default).map((s) => ({ d, s })),
+  )
+  assert.ok(telnet.length > 0, 'the lab has a telnet device with its default')
+  const ports = [...new Set(lab.truth.devices.flatMap((d) => d.services.map((s) => s.port)))].join(',')
+  const run = await mamori([
+    'scan',
+    NET,
+    '--ports',
+    ports,
+    '--audit-credentials',
+    '--audit-pause',
+    '20',
+    '--json',
+  ])
+  assert.equal(run.status, 0, run.stderr)
+  const records = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ScanRecord)
+  for (const { d, s } of telnet) {
+    const r = records.find((x) => x.ip === d.ip && x.port === s.port)
+    assert.equal(r?.audit?.result, 'default-credentials', `${d.family} ${d.ip}`)
+    assert.ok(r?.findings?.some((f) => f.type === 'default-credentials' && f.severity === 'critical'))
+    assert.ok(!run.stdout.includes(`"${s.credential?.password}"`) || s.credential?.password === '')
+  }
+  const log = readFileSync(join(dir, 'audit.jsonl'), 'utf8')
+  assert.match(log, /"audit_credentials":true/)
+
+  const first = telnet[0] as (typeof telnet)[number]
+  const revealed = await mamori([
+    'scan',
+    first.d.ip,
+    '--ports',
+    String(first.s.port),
+    '--audit-credentials',
+    '--reveal',
+    '--json',
+  ])
+  const record = JSON.parse(revealed.stdout.trim()) as ScanRecord
+  assert.equal((record.audit?.evidence as { password?: string }).password, first.s.credential?.password)
+})
+
+test('bad audit flags are refused as usage errors', async () => {
+  const r = await mamori([
+    'scan',
+    '127.50.22.1',
+    '--ports',
+    '23',
+    '--audit-credentials',
+    '--audit-budget',
+    '601',
+  ])
+  assert.equal(r.status, 2)
+  assert.match(r.stderr, /601|600/)
+})
