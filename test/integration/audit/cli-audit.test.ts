@@ -91,7 +91,10 @@ test('scan --audit-credentials: audit and finding per service, passwords only wi
     '--json',
   ])
   const record = JSON.parse(revealed.stdout.trim()) as ScanRecord
-  assert.equal((record.audit?.evidence as { password?: string }).password, first.s.credential?.password)
+  assert.equal(
+    (record.audit?.evidence as { password?: string } | undefined)?.password,
+    first.s.credential?.password,
+  )
 })
 
 test('bad audit flags are refused as usage errors', async () => {
