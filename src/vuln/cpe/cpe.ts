@@ -77,26 +77,37 @@ function parseFormattedString(text: string): Wfn {
   return wfn
 }
 
+/** [a-z0-9_] after lower-casing: kept unquoted in a WFN. */
+function isWfnPlain(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x5f
+}
+
 /** NISTIR 7695 §6.2.3: `*`→ANY, `-`→NA, else quote every char outside [a-z0-9_] that is not a wildcard. */
 function unbindFsComponent(text: string, f: string, attr: CpeAttribute): CpeValue {
   if (f === '*') return ANY
   if (f === '-') return NA
   if (f === '') throw bad(text, `empty ${attr}`)
+  const lower = f.toLowerCase()
   let out = ''
-  for (let i = 0; i < f.length; i++) {
-    const ch = (f[i] as string).toLowerCase()
-    if (ch === '\\') {
-      out += `\\${(f[i + 1] as string).toLowerCase()}`
+  let seenPlain = false // a non-wildcard char was seen: later wildcards must be trailing
+  let trailingOnly = false
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i)
+    if (code === 0x5c) {
+      if (trailingOnly) throw bad(text, `wildcard inside ${attr} "${f}"`)
+      out += lower.slice(i, i + 2)
       i++
-    } else if (ch === '*' || ch === '?') {
-      const leading = /^[*?]*$/.test(f.slice(0, i))
-      const trailing = /^[*?]*$/.test(f.slice(i + 1))
-      if (!leading && !trailing) throw bad(text, `wildcard inside ${attr} "${f}"`)
-      out += ch
-    } else if (/[a-z0-9_]/.test(ch)) out += ch
-    else if (ch.charCodeAt(0) < 0x21 || ch.charCodeAt(0) > 0x7e)
-      throw bad(text, `non-printable character in ${attr}`)
-    else out += `\\${ch}`
+      seenPlain = true
+    } else if (code === 0x2a || code === 0x3f) {
+      if (seenPlain) trailingOnly = true
+      out += lower[i]
+    } else {
+      if (trailingOnly) throw bad(text, `wildcard inside ${attr} "${f}"`)
+      seenPlain = true
+      if (isWfnPlain(code)) out += lower[i]
+      else if (code < 0x21 || code > 0x7e) throw bad(text, `non-printable character in ${attr}`)
+      else out += `\\${lower[i]}`
+    }
   }
   return { kind: 'value', v: out }
 }
@@ -165,10 +176,18 @@ function bindFsComponent(v: CpeValue): string {
   return v.v.replace(/\\([.\-_])/g, '$1')
 }
 
+const plainCache = new WeakMap<CpeValue, string>()
+
 /** The attribute's value with WFN quoting removed, as a display or index key ('' for ANY/NA). */
 export function plainValue(v: CpeValue | undefined): string {
   if (v?.kind !== 'value') return ''
-  return v.v.replace(/\\(.)/g, '$1')
+  if (v.v.indexOf('\\') < 0) return v.v
+  let p = plainCache.get(v)
+  if (p === undefined) {
+    p = v.v.replace(/\\(.)/g, '$1')
+    plainCache.set(v, p)
+  }
+  return p
 }
 
 /** Builds a WFN value from plain text (quotes every char outside [a-z0-9_]). */
@@ -192,5 +211,27 @@ export function withAttr(wfn: Wfn, name: CpeAttribute, value: CpeValue): Wfn {
 }
 
 export function hasWildcard(v: CpeValue): boolean {
-  return v.kind === 'value' && /(^|[^\\])[*?]/.test(v.v)
+  if (v.kind !== 'value' || (v.v.indexOf('*') < 0 && v.v.indexOf('?') < 0)) return false
+  return /(^|[^\\])[*?]/.test(v.v)
+}
+
+/**
+ * Vendor and product of a 2.3 formatted string without a full parse (the import index needs
+ * only these), unquoted; undefined when the name is not a 2.3 formatted string.
+ */
+export function vendorProductOf(fs: string): [string, string] | undefined {
+  if (!fs.startsWith('cpe:2.3:')) return undefined
+  const fields: string[] = []
+  let start = 8
+  for (let i = 8; i < fs.length && fields.length < 3; i++) {
+    const c = fs.charCodeAt(i)
+    if (c === 0x5c) i++
+    else if (c === 0x3a) {
+      fields.push(fs.slice(start, i))
+      start = i + 1
+    }
+  }
+  if (fields.length < 3) return undefined
+  const unq = (f: string) => f.replace(/\\(.)/g, '$1').toLowerCase()
+  return [unq(fields[1] as string), unq(fields[2] as string)]
 }

@@ -3,7 +3,7 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { MamoriError } from '../../core/errors.js'
-import { attr, hasWildcard, plainValue, tryParseCpe } from '../cpe/cpe.js'
+import { attr, plainValue, tryParseCpe, vendorProductOf } from '../cpe/cpe.js'
 import type { KevEntry, VulnRecord, VulnSource } from '../model.js'
 import { canonicalProduct, canonicalVendor } from '../names/aliases.js'
 
@@ -176,13 +176,16 @@ export class VulnDb {
 export function productKeys(rec: VulnRecord): Array<[string, string]> {
   const keys = new Map<string, [string, string]>()
   const addCpe = (c: string) => {
-    const w = tryParseCpe(c)
-    if (!w) return
-    const v = attr(w, 'vendor')
-    const p = attr(w, 'product')
-    if (v.kind !== 'value' || hasWildcard(v)) return
-    const vendor = plainValue(v)
-    const product = p.kind !== 'value' || hasWildcard(p) ? '*' : plainValue(p)
+    let vp = vendorProductOf(c)
+    if (!vp) {
+      // 2.2 URIs (JVN, CVE 5) take the full parse
+      const w = tryParseCpe(c)
+      if (!w) return
+      vp = [plainValue(attr(w, 'vendor')), plainValue(attr(w, 'product'))]
+    }
+    const [vendor, rawProduct] = vp
+    if (!vendor || vendor === '*' || vendor === '-' || /[*?]/.test(vendor)) return
+    const product = !rawProduct || rawProduct === '-' || /[*?]/.test(rawProduct) ? '*' : rawProduct
     keys.set(`${vendor}\u0000${product}`, [vendor, product])
   }
   const walk = (n: VulnRecord['configurations'][number]) => {

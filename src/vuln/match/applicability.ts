@@ -1,4 +1,13 @@
-import { attr, type CpeAttribute, tryParseCpe, type Wfn } from '../cpe/cpe.js'
+import {
+  attr,
+  CPE_ATTRIBUTES,
+  type CpeAttribute,
+  type CpeValue,
+  hasWildcard,
+  tryParseCpe,
+  vendorProductOf,
+  type Wfn,
+} from '../cpe/cpe.js'
 import { compareAttribute, compareNames } from '../cpe/cpe-match.js'
 import type { AffectedProduct, AffectedVersion, ConfigNode, CpeMatchEntry, VulnRecord } from '../model.js'
 import { canonicalProduct, canonicalVendor } from '../names/aliases.js'
@@ -51,6 +60,7 @@ export function evaluateRecord(record: VulnRecord, asset: Asset, mode: MatchMode
   let cfgIndex = 0
   for (const cfg of record.configurations) {
     cfgIndex++
+    if (!namesAsset(cfg, asset)) continue
     const e = evalNode(cfg, asset, mode)
     if (e.state > best.state && e.why.some((w) => w.startsWith('vulnerable'))) {
       best = { state: e.state, why: [`${record.source} configuration ${cfgIndex}: ${e.why.join('; ')}`] }
@@ -67,6 +77,35 @@ export function evaluateRecord(record: VulnRecord, asset: Asset, mode: MatchMode
   }
   if (best.state === 0) return undefined
   return { status: best.state === 2 ? 'affected' : 'indeterminate', reason: best.why.join('; ') }
+}
+
+const configKeys = new WeakMap<ConfigNode, Set<string> | 'wildcard'>()
+
+/**
+ * Whether a configuration has a vulnerable entry for one of the asset's products; one that has
+ * none cannot apply (platform entries alone never make a match), so it is not evaluated.
+ */
+function namesAsset(cfg: ConfigNode, asset: Asset): boolean {
+  let keys = configKeys.get(cfg)
+  if (keys === undefined) {
+    const set = new Set<string>()
+    let wild = false
+    const walk = (n: ConfigNode) => {
+      for (const m of n.cpeMatch) {
+        if (!m.vulnerable) continue
+        const vp = vendorProductOf(m.criteria)
+        if (!vp || /[*?]/.test(vp[0]) || /[*?]/.test(vp[1])) wild = true
+        else set.add(`${vp[0]}:${vp[1]}`)
+      }
+      for (const c of n.children ?? []) walk(c)
+    }
+    walk(cfg)
+    keys = wild ? 'wildcard' : set
+    configKeys.set(cfg, keys)
+  }
+  if (keys === 'wildcard') return true
+  for (const k of asset.keys) if (keys.has(k)) return true
+  return false
 }
 
 function evalNode(node: ConfigNode, asset: Asset, mode: MatchMode): Eval {
@@ -89,6 +128,7 @@ function evalNode(node: ConfigNode, asset: Asset, mode: MatchMode): Eval {
 }
 
 const NOT_VERSION: CpeAttribute[] = ['version']
+const VERSION_INDEX = CPE_ATTRIBUTES.indexOf('version')
 
 function describeBounds(m: CpeMatchEntry): string {
   const b: string[] = []
@@ -99,35 +139,61 @@ function describeBounds(m: CpeMatchEntry): string {
   return b.length ? ` (${b.join(', ')})` : ''
 }
 
+function entryLabel(m: CpeMatchEntry): string {
+  return `${m.vulnerable ? 'vulnerable' : 'running on'} ${m.criteria}${describeBounds(m)}`
+}
+
 function evalEntry(m: CpeMatchEntry, asset: Asset, mode: MatchMode): Eval {
   const crit = criteriaWfn(m.criteria)
   if (!crit) return NO
-  const label = `${m.vulnerable ? 'vulnerable' : 'running on'} ${m.criteria}${describeBounds(m)}`
   let best: Eval = NO
-  const consider = (target: Wfn, inferred: boolean) => {
-    const rels = compareNames(crit, target, NOT_VERSION)
-    if (rels.some((r) => r === 'disjoint' || r === 'undefined')) return
-    let cap: State = 2
-    if (rels.includes('subset')) {
-      if (mode === 'strict') return
-      cap = 1
-    }
-    const v = inferred ? inferredVersion(crit) : versionState(crit, target, m, mode)
-    const state = Math.min(cap, v.state) as State
-    if (state > best.state) {
-      const note = inferred ? ' [platform inferred from firmware name]' : ''
-      best = { state, why: [`${label}${note}${v.note ? ` [${v.note}]` : ''}`] }
-    }
-  }
-  for (const t of asset.cpes) consider(t, false)
+  for (const t of asset.cpes) best = consider(m, crit, t, false, mode, best)
   if (!m.vulnerable && best.state < 2) {
-    for (const t of asset.inferred) consider(t, true)
+    for (const t of asset.inferred) best = consider(m, crit, t, true, mode, best)
     const part = partOf(crit)
     const knowsPart =
       asset.cpes.some((t) => partOf(t) === part) || asset.inferred.some((t) => partOf(t) === part)
-    if (!knowsPart && best.state === 0) best = { state: 1, why: [`${label} [platform not fingerprinted]`] }
+    if (!knowsPart && best.state === 0)
+      best = { state: 1, why: [`${entryLabel(m)} [platform not fingerprinted]`] }
   }
   return best
+}
+
+/** One entry against one asset CPE; returns the better of `best` and this answer. */
+function consider(
+  m: CpeMatchEntry,
+  crit: Wfn,
+  target: Wfn,
+  inferred: boolean,
+  mode: MatchMode,
+  best: Eval,
+): Eval {
+  if (quicklyDisjoint(crit, target)) return best
+  let cap: State = 2
+  for (let i = 0; i < crit.length; i++) {
+    if (i === VERSION_INDEX) continue
+    const r = compareAttribute(crit[i] as CpeValue, target[i] as CpeValue)
+    if (r === 'disjoint' || r === 'undefined') return best
+    if (r === 'subset') {
+      if (mode === 'strict') return best
+      cap = 1
+    }
+  }
+  const v = inferred ? inferredVersion(crit) : versionState(crit, target, m, mode)
+  const state = Math.min(cap, v.state) as State
+  if (state <= best.state) return best
+  const note = inferred ? ' [platform inferred from firmware name]' : ''
+  return { state, why: [`${entryLabel(m)}${note}${v.note ? ` [${v.note}]` : ''}`] }
+}
+
+/** Cheap pre-check on part, vendor and product (most entries of a record name other products). */
+function quicklyDisjoint(crit: Wfn, target: Wfn): boolean {
+  for (let i = 0; i < 3; i++) {
+    const a = crit[i] as CpeValue
+    const b = target[i] as CpeValue
+    if (a.kind === 'value' && b.kind === 'value' && a.v !== b.v && !hasWildcard(a)) return true
+  }
+  return false
 }
 
 function inferredVersion(crit: Wfn): { state: State; note?: string } {
@@ -196,7 +262,7 @@ function productNames(p: AffectedProduct, t: Wfn, mode: MatchMode): State {
     let best: State = 0
     for (const c of p.cpes) {
       const w = criteriaWfn(c)
-      if (!w) continue
+      if (!w || quicklyDisjoint(w, t)) continue
       const rels = compareNames(w, t, NOT_VERSION)
       if (rels.some((r) => r === 'disjoint' || r === 'undefined')) continue
       if (rels.includes('subset')) {

@@ -20,6 +20,8 @@ export interface Asset {
    * when no hardware CPE was fingerprinted; used only for `vulnerable: false` platform entries.
    */
   inferred: Wfn[]
+  /** `vendor:product` of every CPE (unquoted), to skip configurations that name other products. */
+  keys: Set<string>
 }
 
 /** Builds an asset from CPE strings (2.3 or 2.2); throws ERR_CPE_SYNTAX on a malformed name. */
@@ -40,7 +42,8 @@ export function assetFromWfns(cpes: Wfn[]): Asset {
       }
     }
   }
-  return { cpes, inferred }
+  const keys = new Set(cpes.map((w) => `${plainValue(attr(w, 'vendor'))}:${plainValue(attr(w, 'product'))}`))
+  return { cpes, inferred, keys }
 }
 
 export function partOf(w: Wfn): string {

@@ -50,6 +50,8 @@ export interface MatcherOptions {
   mode?: MatchMode
   /** Distinct assets whose answers are kept (services repeat the same device a lot). */
   cacheSize?: number
+  /** Parsed records kept in memory (least recently used are dropped). */
+  recordCacheSize?: number
 }
 
 /**
@@ -63,12 +65,14 @@ export class VulnMatcher {
   readonly #answers = new Map<string, VulnMatch[]>()
   readonly #records = new Map<string, VulnRecord | undefined>()
   readonly #cacheSize: number
+  readonly #recordCacheSize: number
   #kev: Set<string> | undefined
 
   constructor(db: VulnDb, opts: MatcherOptions = {}) {
     this.#db = db
     this.mode = opts.mode ?? 'strict'
     this.#cacheSize = opts.cacheSize ?? 20_000
+    this.#recordCacheSize = opts.recordCacheSize ?? 50_000
   }
 
   match(asset: Asset): VulnMatch[] {
@@ -82,11 +86,19 @@ export class VulnMatcher {
     return answer
   }
 
+  /** Parsed records, least recently used first (Map order), at most recordCacheSize of them. */
   #record(id: string, source: VulnSource): VulnRecord | undefined {
     const k = `${id}\u0000${source}`
-    if (this.#records.has(k)) return this.#records.get(k)
+    const hit = this.#records.get(k)
+    if (hit !== undefined || this.#records.has(k)) {
+      this.#records.delete(k)
+      this.#records.set(k, hit)
+      return hit
+    }
     const r = this.#db.record(id, source)
-    if (this.#records.size >= this.#cacheSize * 4) this.#records.clear()
+    if (this.#records.size >= this.#recordCacheSize) {
+      this.#records.delete(this.#records.keys().next().value as string)
+    }
     this.#records.set(k, r)
     return r
   }

@@ -54,7 +54,20 @@ export function isComparableVersion(v: string): boolean {
   return parseVersion(v) !== undefined
 }
 
+const parsedCache = new Map<string, ParsedVersion | null>()
+
+/** parseVersion, memoised: the same bounds and asset versions come up again and again. */
 function parseVersion(raw: string): ParsedVersion | undefined {
+  let p = parsedCache.get(raw)
+  if (p === undefined) {
+    if (parsedCache.size > 200_000) parsedCache.clear()
+    p = parseUncached(raw) ?? null
+    parsedCache.set(raw, p)
+  }
+  return p ?? undefined
+}
+
+function parseUncached(raw: string): ParsedVersion | undefined {
   let s = raw.trim().toLowerCase()
   if (s.length === 0 || s.length > MAX_VERSION_LENGTH || !/\d/.test(s)) return undefined
   if (/[^0-9a-z._,\-+~() :#]/.test(s)) return undefined
