@@ -14,7 +14,8 @@ export class PostgresDialect implements Dialect {
   readonly driver: PostgresDriver
   readonly compiler = new PostgresQueryCompiler()
   readonly migrations = postgresMigrations
-  readonly analyzeSql = 'ANALYZE'
+  // upserts leave a dead row version per update: reclaim them as well as refreshing statistics
+  readonly analyzeSql = 'VACUUM (ANALYZE)'
   readonly writer = new PostgresRecordWriter()
 
   constructor(url: string, schema?: string) {
