@@ -99,11 +99,13 @@ async function runPlan(
   let lastStatus: ScanStatus | undefined
   let ambiguous: { entry: string; reason: string } | undefined
 
-  const attempt = async (credential: Credential): Promise<LoginOutcome> => {
+  let hint: unknown = record.data[record.protocol]
+  const withContext = async <T>(work: (ctx: LoginContext<unknown>) => Promise<T>): Promise<T> => {
     const opened: Connection[] = []
     const ctx: LoginContext<unknown> = {
       target,
-      hint: record.data[record.protocol],
+      hint,
+      fingerprint: record.fingerprint,
       limits,
       open: async () => {
         const conn = await Connection.open(target, limits)
@@ -112,10 +114,20 @@ async function runPlan(
       },
     }
     try {
-      return await verifier.login(ctx, credential)
+      return await work(ctx)
     } finally {
       for (const c of opened) c.close()
     }
+  }
+  const attempt = (credential: Credential) => withContext((ctx) => verifier.login(ctx, credential))
+
+  if (verifier.prepare) {
+    const prepared = await withContext(
+      (ctx) => verifier.prepare?.(ctx) as ReturnType<NonNullable<typeof verifier.prepare>>,
+    ).catch((err: Error) => ({ notApplicable: `could not look for a login: ${err.message}` }))
+    if ('notApplicable' in prepared)
+      return { result: 'not-applicable', tried: 0, evidence: { reason: prepared.notApplicable } }
+    hint = prepared.hint
   }
 
   for (const credential of plan) {

@@ -1,5 +1,5 @@
 import type { Connection, ConnectionLimits } from '../core/connection.js'
-import type { ScanRecord } from '../core/record.js'
+import type { Fingerprint, ScanRecord } from '../core/record.js'
 import type { ScanStatus } from '../core/scan-status.js'
 import type { Target } from '../core/target.js'
 import type { Credential } from './credential.js'
@@ -34,6 +34,8 @@ export interface LoginContext<H = unknown> {
   readonly target: Target
   /** The module's grab result for this service (`record.data[protocol]`): paths, realms, prompts. */
   readonly hint: H | undefined
+  /** What fingerprinting identified (vendor-specific knowledge such as protected paths). */
+  readonly fingerprint?: Fingerprint | undefined
   readonly limits: ConnectionLimits
   /** Opens a framework-owned connection to the target (closed by the framework after the attempt). */
   open(): Promise<Connection>
@@ -52,6 +54,12 @@ export interface LoginVerifier<H = unknown> {
   readonly protocol: string
   /** Whether the grabbed service asks for credentials this verifier can try; a reason when not. */
   applies(record: ScanRecord): { ok: true } | { ok: false; reason: string }
+  /**
+   * Runs once per service before the first attempt, to find where to log in when the grab did not
+   * (HTTP: the vendor's API paths that ask for credentials). Returns the hint the attempts use, or
+   * why there is nothing to log in to.
+   */
+  prepare?(ctx: LoginContext<H>): Promise<{ hint: H } | { notApplicable: string }>
   /** Access without credentials, when the grab already proved it (anonymous FTP/MQTT, an open shell). */
   openAccess?(record: ScanRecord): string | undefined
   login(ctx: LoginContext<H>, credential: Credential): Promise<LoginOutcome>

@@ -14,4 +14,4 @@ export const builtinVerifiers: readonly LoginVerifier<never>[] = [
   ftpLogin,
   mqttLogin,
   rtspLogin,
-] as readonly LoginVerifier<never>[]
+] as readonly LoginVerifier<unknown>[] as readonly LoginVerifier<never>[]

@@ -4,6 +4,7 @@ import {
   digestAuthorization,
   parseChallenge,
 } from '../../audit/http-auth.js'
+import { allHttpAuthPaths, httpAuthPaths } from '../../audit/http-auth-paths.js'
 import type { LoginContext, LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
@@ -12,69 +13,94 @@ import type { HttpResult } from './result.js'
 import { type HttpHead, header, parseHead } from './wire.js'
 
 /**
- * HTTP Basic and Digest login on the path whose `WWW-Authenticate` the grab found. Success is a
- * status change (401 → 2xx/3xx); the audit confirms it with a wrong-password control request.
- * Each request is its own connection (`Connection: close`); nothing follows a success.
+ * HTTP Basic and Digest login on the path whose `WWW-Authenticate` the grab found, or, when `/` asked
+ * for nothing, on the first known API path that does (data/credentials/http-auth-paths.yaml; the
+ * identified vendor's first, found once per service by `prepare`).
+ * Success is a status change (401 → 2xx/3xx); the audit confirms it with a wrong-password control
+ * request. Each request is its own connection (`Connection: close`); nothing follows a success.
  */
 export const httpLogin: LoginVerifier<HttpResult> = {
   protocol: 'http',
   applies(record) {
     const result = record.data.http as HttpResult | undefined
-    const scheme = result?.www_authenticate?.scheme.toLowerCase()
-    if (result?.status_code !== 401) return { ok: false, reason: 'no 401 challenge' }
-    if (scheme !== 'basic' && scheme !== 'digest')
+    if (!result || record.status !== 'success') return { ok: false, reason: 'no http service grabbed' }
+    const scheme = result.www_authenticate?.scheme.toLowerCase()
+    if (result.status_code === 401 && scheme !== 'basic' && scheme !== 'digest') {
       return { ok: false, reason: `auth scheme ${scheme ?? 'none'}` }
+    }
     return { ok: true }
+  },
+  async prepare(ctx) {
+    const hint = ctx.hint as HttpResult
+    if (hint.status_code === 401) return { hint }
+    // `/` asked for nothing: the API paths of the identified vendor (or of every vendor we know
+    // paths for, when none was identified) may
+    const paths = httpAuthPaths(ctx.fingerprint?.vendor)
+    for (const path of paths.length > 0 ? paths : allHttpAuthPaths()) {
+      const { head } = await request(ctx, path, undefined, new Transcript())
+      const raw = head?.status_code === 401 ? header(head, 'www-authenticate') : undefined
+      const scheme = raw ? parseChallenge(raw)?.scheme : undefined
+      if (raw && (scheme === 'basic' || scheme === 'digest')) {
+        return { hint: { ...hint, status_code: 401, www_authenticate: { scheme, raw, path } } }
+      }
+    }
+    return { notApplicable: 'no 401 challenge at / or on known API paths' }
   },
   async login(ctx, credential) {
     const { username, password } = credential
     const basic = basicAuthorization(username, password)
     const transcript = new Transcript(password, basic.slice('Basic '.length))
-    const path = ctx.hint?.www_authenticate?.path ?? '/'
     let source: Connection['local'] | undefined
+    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
+      verdict,
+      reason: transcript.mask(reason),
+      transcript: transcript.lines(),
+      ...(source ? { source } : {}),
+    })
     try {
-      let authorization: string
-      const scheme = ctx.hint?.www_authenticate?.scheme.toLowerCase()
-      if (scheme === 'digest') {
-        // a fresh nonce: the grab's may be stale
-        const first = await request(ctx, path, undefined, transcript)
-        const raw = first.head ? header(first.head, 'www-authenticate') : undefined
-        const challenge = raw ? parseChallenge(raw) : undefined
-        if (challenge?.scheme !== 'digest') {
-          return done(
-            'unknown',
-            `no Digest challenge on ${path} (status ${first.head?.status_code ?? 'none'})`,
-          )
-        }
-        const digest = digestAuthorization(challenge as Challenge, 'GET', path, username, password)
-        if (!digest)
+      const found = await challengeFor(ctx, transcript)
+      if (!found) return done('not-applicable', 'no path asked for Basic or Digest credentials')
+      const { path, challenge } = found
+      let authorization = basic
+      if (challenge.scheme === 'digest') {
+        const digest = digestAuthorization(challenge, 'GET', path, username, password)
+        if (!digest) {
           return done('not-applicable', `Digest algorithm ${challenge.params.algorithm ?? '?'} not supported`)
+        }
         transcript.addSecret(digest.response)
         authorization = digest.header
-      } else {
-        authorization = basic
       }
       const reply = await request(ctx, path, authorization, transcript)
       source = reply.source
       const code = reply.head?.status_code
       if (code === undefined) return done('unknown', 'no response to the authenticated request')
-      if (code >= 200 && code < 400) return done('success', `status ${code} with the credential`)
+      if (code >= 200 && code < 400) return done('success', `status ${code} on ${path} with the credential`)
       if (code === 401 || code === 403) return done('failure', `status ${code}`)
       if (code === 429) return done('lockout', 'status 429 (too many requests)')
       return done('unknown', `status ${code}`)
     } catch (err) {
       return { ...done('error', (err as Error).message), status: statusFromError(err) }
     }
-
-    function done(verdict: LoginOutcome['verdict'], reason: string): LoginOutcome {
-      return {
-        verdict,
-        reason: transcript.mask(reason),
-        transcript: transcript.lines(),
-        ...(source ? { source } : {}),
-      }
-    }
   },
+}
+
+/**
+ * The path to log in to and its current challenge: the grab's Basic challenge as it was; a fresh
+ * Digest nonce from an unauthenticated request; or the first vendor path that answers 401.
+ */
+async function challengeFor(
+  ctx: LoginContext<HttpResult>,
+  transcript: Transcript,
+): Promise<{ path: string; challenge: Challenge } | undefined> {
+  const grabbed = ctx.hint?.status_code === 401 ? ctx.hint.www_authenticate : undefined
+  if (!grabbed) return undefined
+  if (grabbed.scheme.toLowerCase() === 'basic')
+    return { path: grabbed.path, challenge: { scheme: 'basic', params: {} } }
+  // Digest needs a fresh nonce: the grab's may be stale
+  const { head } = await request(ctx, grabbed.path, undefined, transcript)
+  const raw = head?.status_code === 401 ? header(head, 'www-authenticate') : undefined
+  const challenge = raw ? parseChallenge(raw) : undefined
+  return challenge?.scheme === 'digest' ? { path: grabbed.path, challenge } : undefined
 }
 
 async function request(

@@ -43,14 +43,7 @@ async function auditLab(
         const where = `${device.family} ${device.ip}:${service.port}/${service.protocol}`
         const password = (audit.evidence as { password?: string } | undefined)?.password
         const credential = service.credential
-        // the audit logs in where the grab found a challenge; a device that protects only deeper
-        // paths (Hikvision's /ISAPI/) shows none at / and is not-applicable, never a hit
-        const hidden =
-          service.protocol === 'http' && (record.data.http as { status_code?: number })?.status_code !== 401
-        if (hidden && credential) {
-          if (audit.result !== 'not-applicable')
-            problems.push(`${where}: no challenge at / but ${audit.result}`)
-        } else if (credential?.default) {
+        if (credential?.default) {
           defaults++
           const sameUser = service.auth === 'telnet-password' || audit.username === credential.username
           if (audit.result === 'default-credentials' && sameUser && password === credential.password) hits++
