@@ -67,11 +67,14 @@ async function auditLines(): Promise<number> {
 // Listeners on 127.17.3.1-20 port 9000 that count every connection they get.
 const hits = new Map<string, number>()
 const servers: net.Server[] = []
+const conns = new Set<net.Socket>()
 before(async () => {
   for (let h = 1; h <= 20; h++) {
     const host = `127.17.3.${h}`
     const s = net.createServer((c) => {
       hits.set(host, (hits.get(host) ?? 0) + 1)
+      conns.add(c)
+      c.on('close', () => conns.delete(c))
       c.on('error', () => {})
       c.end('SSH-2.0-OpenSSH_7.4\r\n')
     })
@@ -80,6 +83,8 @@ before(async () => {
   }
 })
 after(async () => {
+  // a grab may still hold a connection open: close() alone would wait for it
+  for (const c of conns) c.destroy()
   for (const s of servers) await new Promise((r) => s.close(r))
 })
 
