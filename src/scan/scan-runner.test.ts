@@ -176,3 +176,34 @@ test('a resume state that no longer matches the space is refused', async () => {
   const state = await readResumeState(stateFile)
   await assert.rejects(buildScanPlan(request, { ...state, exclude: ['127.17.2.1'] }), /different space/)
 })
+
+test('UDP ports skip discovery and reach the grab stage as udp targets', async () => {
+  const plan = await buildScanPlan({
+    targets: ['127.17.2.230-232'],
+    ports: '8001,U:5683',
+    exclude: [],
+    seed: 2,
+  })
+  const { grab, stats } = slowGrab(1)
+  const seen: Target[] = []
+  const summary = await runScan({
+    plan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab: (t, o) => {
+      seen.push(t)
+      return grab(t, o)
+    },
+    grabConcurrency: 4,
+    enrichers: [],
+    sinks: [],
+  })
+  assert.equal(summary.udp, 3)
+  assert.equal(summary.probed, 3, 'only the TCP port was probed')
+  assert.equal(summary.closed, 3)
+  assert.deepEqual(seen.map((t) => `${t.ip}:${t.port}/${t.transport}`).sort(), [
+    '127.17.2.230:5683/udp',
+    '127.17.2.231:5683/udp',
+    '127.17.2.232:5683/udp',
+  ])
+  assert.equal(stats.calls.length, 3)
+})
