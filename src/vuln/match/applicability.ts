@@ -4,6 +4,7 @@ import {
   type CpeAttribute,
   type CpeValue,
   hasWildcard,
+  plainValue,
   tryParseCpe,
   vendorProductOf,
   type Wfn,
@@ -245,11 +246,32 @@ function evalProduct(p: AffectedProduct, asset: Asset, mode: MatchMode): Eval {
   for (const t of asset.cpes) {
     const named = productNames(p, t, mode)
     if (named === 0) continue
-    const v = versionsState(p, versionOf(t))
+    const v = versionsState(p, firmwareVersionOf(asset, t) ?? versionOf(t))
     const state = Math.min(named, v.state) as State
     if (state > best.state) best = { state, why: [`${label}${v.note ? ` [${v.note}]` : ''}`] }
   }
   return best
+}
+
+/**
+ * A CVE 5 product that names the device (`Milesight UR32L`, versions `v32.3.0.5`) matches the
+ * asset's hardware CPE, whose version is a revision (a1); the versions listed are then the
+ * firmware's (`o:milesight:ur32l_firmware`), when the asset has one.
+ */
+function firmwareVersionOf(asset: Asset, hardware: Wfn): string | undefined {
+  if (partOf(hardware) !== 'h') return undefined
+  const vendor = attr(hardware, 'vendor')
+  const product = `${plainValue(attr(hardware, 'product'))}_firmware`
+  for (const w of asset.cpes) {
+    if (
+      partOf(w) === 'o' &&
+      compareAttribute(attr(w, 'vendor'), vendor) === 'equal' &&
+      plainValue(attr(w, 'product')) === product
+    ) {
+      return versionOf(w)
+    }
+  }
+  return undefined
 }
 
 function productLabel(p: AffectedProduct): string {

@@ -3,7 +3,7 @@ import { parseQuery } from '../../query/parser.js'
 import type { ServiceRow, Store } from '../../store/store.js'
 import { formatCpe } from '../cpe/cpe.js'
 import type { VulnDb } from '../db/vuln-db.js'
-import { applyMatches, matchRecord } from '../enrich/vuln-findings.js'
+import { applyMatches, KNOWN_VULNERABILITY, matchRecord } from '../enrich/vuln-findings.js'
 import { type Applicability, evaluateRecord, type MatchMode } from '../match/applicability.js'
 import { assetFromWfns } from '../match/asset.js'
 import type { VulnMatcher } from '../match/vuln-matcher.js'
@@ -87,9 +87,9 @@ export async function applyToStore(
   }> = []
   for await (const s of store.services(parseQuery(''))) {
     if (!s.fingerprint) continue
-    const before = JSON.stringify([s.vulns ?? [], s.findings ?? []])
+    const before = signature(s)
     applyMatches(s, matchRecord(matcher, s))
-    if (JSON.stringify([s.vulns ?? [], s.findings ?? []]) === before) continue
+    if (signature(s) === before) continue
     updates.push({ key: s, vulns: s.vulns ?? [], findings: s.findings ?? [] })
   }
   // written after the read so paging is not disturbed by our own updates
@@ -99,4 +99,14 @@ export async function applyToStore(
     if (u.vulns.length) withVulns++
   }
   return { services, withVulns }
+}
+
+/** What a re-match can change, in the form the store keeps it (it may not keep every field). */
+function signature(s: ServiceRow): string {
+  const vulns = (s.vulns ?? []).map((v) => [v.id, v.kev, v.cvss ?? null]).sort()
+  const findings = (s.findings ?? [])
+    .filter((f) => f.type === KNOWN_VULNERABILITY)
+    .map((f) => [f.title, f.severity])
+    .sort()
+  return JSON.stringify([vulns, findings])
 }
