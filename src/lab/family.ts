@@ -1,11 +1,14 @@
 import { z } from 'zod'
 import {
   adbService,
+  coapService,
   dvripService,
   ftpService,
   modbusService,
   mqttService,
   rtspService,
+  snmpService,
+  upnpService,
 } from './services/specs.js'
 
 /**
@@ -72,6 +75,7 @@ export const serviceSpec = z.discriminatedUnion('protocol', [
   sshService,
   httpService,
   ...[rtspService, mqttService, ftpService, adbService, dvripService, modbusService],
+  ...[snmpService, coapService, upnpService],
 ])
 
 const variant = z.strictObject({

@@ -165,8 +165,11 @@ describe('lab lifecycle', () => {
     const elapsed = Date.now() - started
     assert.ok(elapsed < 3000, `start took ${elapsed} ms`)
     const services = big.truth.devices.flatMap((d) => d.services.map((s) => ({ ip: d.ip, port: s.port })))
+    const tcp = big.truth.devices.flatMap((d) =>
+      d.services.filter((s) => s.transport === 'tcp').map((s) => ({ ip: d.ip, port: s.port })),
+    )
     assert.equal(big.listeners, services.length)
-    const open = await Promise.all(services.slice(0, 50).map((s) => TcpReader.connect(s.ip, s.port)))
+    const open = await Promise.all(tcp.slice(0, 50).map((s) => TcpReader.connect(s.ip, s.port)))
     await big.stop()
     await Promise.all(open.map((c) => c.until((r) => r.closed)))
     for (const s of services) assert.equal(await canBind(s.ip, s.port), true, `${s.ip}:${s.port} still bound`)

@@ -1,3 +1,4 @@
+import dgram from 'node:dgram'
 import net from 'node:net'
 import ssh2 from 'ssh2'
 import { MamoriError } from '../core/errors.js'
@@ -6,6 +7,7 @@ import { loadFamilies } from './load-families.js'
 import { type PlannedService, planLab } from './plan-lab.js'
 import { hasLoginQuirks, quirkyTelnetDevice } from './quirky-telnet-device.js'
 import { protocolDevice } from './services/protocol-device.js'
+import { type DatagramHandler, isUdpService, udpDevice } from './services/udp-devices.js'
 import { sshDevice } from './ssh-device.js'
 import { serveTelnet } from './telnet-device.js'
 import type { LabTruth } from './truth.js'
@@ -29,7 +31,7 @@ export interface LabOptions {
 
 export interface RunningLab {
   truth: LabTruth
-  /** Number of TCP listeners (one per service). */
+  /** Number of listeners: one per service (a TCP server, or a UDP socket for UDP services). */
   listeners: number
   /** What clients sent to `ip:port` after a successful telnet login (telnet commands stripped). */
   postLoginInput(ip: string, port: number): string
@@ -70,6 +72,19 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     })
   }
 
+  const datagramSockets: dgram.Socket[] = []
+  const bindUdp = (ip: string, port: number, handle: DatagramHandler) => {
+    const socket = dgram.createSocket('udp4')
+    datagramSockets.push(socket)
+    socket.on('message', (msg, from) => handle(msg, (reply) => socket.send(reply, from.port, from.address)))
+    return new Promise<void>((resolve, reject) => {
+      socket.once('error', (err) =>
+        reject(new MamoriError('ERR_LAB', `cannot bind ${ip}:${port}/udp: ${err.message}`)),
+      )
+      socket.bind({ address: ip, port, exclusive: true }, () => resolve())
+    })
+  }
+
   const handlerFor = (s: PlannedService): ((socket: net.Socket) => void) => {
     const key = `${s.ip}:${s.spec.port}`
     switch (s.spec.protocol) {
@@ -96,6 +111,8 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
       case 'http':
         return httpDevice({ spec: s.spec, credential: s.credential }).handle
       default:
+        // UDP services are bound by bindUdp, never handed a TCP socket
+        if (isUdpService(s.spec)) throw new MamoriError('ERR_LAB', `${s.spec.protocol} is a UDP service`)
         return protocolDevice(s.spec, s.credential)
     }
   }
@@ -109,13 +126,24 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
       )
       // close() waits for open connections, so end them after it stopped accepting new ones
       for (const socket of sockets) socket.destroy()
+      for (const socket of datagramSockets) {
+        try {
+          socket.close()
+        } catch {
+          // never bound (its bind failed): nothing to close
+        }
+      }
       await Promise.all(closing)
     })()
     return stopped
   }
 
   const opening = [
-    ...plan.services.map((s) => listen(s.ip, s.spec.port, handlerFor(s))),
+    ...plan.services.map((s) =>
+      isUdpService(s.spec)
+        ? bindUdp(s.ip, s.spec.port, udpDevice(s.spec))
+        : listen(s.ip, s.spec.port, handlerFor(s)),
+    ),
     ...plan.hostile.map((h) =>
       listen(h.ip, h.peer.port, (socket) => h.peer.serve(socket), h.peer.allowHalfOpen),
     ),
@@ -128,7 +156,7 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
   }
   return {
     truth: plan.truth,
-    listeners: servers.length,
+    listeners: servers.length + datagramSockets.length,
     postLoginInput: (ip, port) => (postLogin.get(`${ip}:${port}`) ?? Buffer.alloc(0)).toString('latin1'),
     stop,
   }

@@ -4,6 +4,7 @@ import { HOSTILE_PEERS, type HostilePeer } from './hostile-peers.js'
 import { defaultDeviceCount, parseLabNet, pickAddresses, usableCount } from './lab-net.js'
 import { renderDeep } from './render-template.js'
 import { SeededRandom } from './seeded-random.js'
+import { isUdpService } from './services/udp-devices.js'
 import type { LabDevice, LabService, LabTruth } from './truth.js'
 
 /** Share of devices left with the factory credentials; the rest get a strong random password. */
@@ -139,7 +140,7 @@ function placeDevice(
     services.push({ deviceId: id, ip, spec, ...(credential ? { credential } : {}) })
     truthServices.push({
       port: spec.port,
-      transport: 'tcp',
+      transport: isUdpService(spec) ? 'udp' : 'tcp',
       protocol: spec.protocol,
       ...(spec.identifies ? { product: spec.identifies.product } : {}),
       ...(spec.identifies?.version ? { version: spec.identifies.version } : {}),

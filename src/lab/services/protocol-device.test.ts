@@ -2,11 +2,14 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { ProtocolModule } from '../../core/protocol-module.js'
 import { adbModule } from '../../modules/adb/index.js'
+import { coapModule } from '../../modules/coap/index.js'
 import { dvripModule } from '../../modules/dvrip/index.js'
 import { ftpModule } from '../../modules/ftp/index.js'
 import { modbusModule } from '../../modules/modbus/index.js'
 import { mqttModule } from '../../modules/mqtt/index.js'
 import { rtspModule } from '../../modules/rtsp/index.js'
+import { snmpModule } from '../../modules/snmp/index.js'
+import { upnpModule } from '../../modules/upnp/index.js'
 import { grabOnce } from '../../testing/protocol-peer.js'
 import { type RunningLab, startLab } from '../lab.js'
 
@@ -26,6 +29,9 @@ const MODULES: Record<string, ProtocolModule<unknown>> = {
   adb: adbModule as ProtocolModule<unknown>,
   dvrip: dvripModule as ProtocolModule<unknown>,
   modbus: modbusModule as ProtocolModule<unknown>,
+  snmp: snmpModule as ProtocolModule<unknown>,
+  coap: coapModule as ProtocolModule<unknown>,
+  upnp: upnpModule as ProtocolModule<unknown>,
 }
 
 test('every lab service of the protocol modules is grabbed successfully and matches the truth', async () => {
@@ -35,7 +41,13 @@ test('every lab service of the protocol modules is grabbed successfully and matc
       const module = MODULES[service.protocol]
       if (!module) continue
       seen.add(`${device.family}/${service.protocol}`)
-      const out = await grabOnce(module, { ip: device.ip, port: service.port, transport: 'tcp' })
+      const out = await grabOnce(
+        module,
+        { ip: device.ip, port: service.port, transport: service.transport },
+        {},
+        {},
+        { credentialAudit: true },
+      )
       assert.equal(out.status, 'success', `${device.family} ${service.protocol}: ${out.error}`)
       const r = out.result as Record<string, unknown>
       switch (service.protocol) {
@@ -61,6 +73,21 @@ test('every lab service of the protocol modules is grabbed successfully and matc
         case 'dvrip':
           assert.equal(r.ret, 103)
           break
+        case 'snmp':
+          assert.equal(r.public_community, true)
+          assert.match(String(r.sysdescr), /^HP ETHERNET MULTI-ENVIRONMENT/)
+          assert.equal((r.engine as { enterprise: number }).enterprise, 11)
+          break
+        case 'coap':
+          assert.deepEqual(
+            (r.resources as { path: string }[]).map((x) => x.path),
+            ['/sensors/temp', '/sensors/hum', '/actuators/relay'],
+          )
+          break
+        case 'upnp':
+          assert.equal(r.server, 'Linux UPnP/1.0 Huawei-ATP-IGD')
+          assert.equal((r.responses as unknown[]).length, 3)
+          break
         case 'modbus':
           assert.equal(r.vendor_name, 'Schneider Electric')
           assert.equal(r.product_code, service.product)
@@ -69,7 +96,7 @@ test('every lab service of the protocol modules is grabbed successfully and matc
       }
     }
   }
-  for (const kind of ['rtsp', 'mqtt', 'ftp', 'adb', 'dvrip', 'modbus'])
+  for (const kind of Object.keys(MODULES))
     assert.ok(
       [...seen].some((s) => s.endsWith(`/${kind}`)),
       `no ${kind} service in the lab: ${[...seen].join(' ')}`,

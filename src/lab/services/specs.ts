@@ -79,6 +79,48 @@ export const modbusService = z.strictObject({
   defaults: z.array(credential).max(0).optional(),
 })
 
+/** SNMP agent: answers SNMPv3 discovery, and v1/v2c GETs carrying its community. */
+export const snmpService = z.strictObject({
+  protocol: z.literal('snmp'),
+  port,
+  auth: z.enum(['none']).default('none'),
+  community: z.string().default('public'),
+  sysdescr: z.string(),
+  sysobjectid: z.string().regex(/^\d+(?:\.\d+)+$/),
+  /** IANA enterprise number in the SNMPv3 engine ID (8072 = Net-SNMP). */
+  enterprise: z.number().int().min(0).default(8072),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).max(0).optional(),
+})
+
+/** CoAP server: `/.well-known/core` lists `resources` (RFC 6690 link format). */
+export const coapService = z.strictObject({
+  protocol: z.literal('coap'),
+  port,
+  auth: z.enum(['none']).default('none'),
+  resources: z.string(),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).max(0).optional(),
+})
+
+/** SSDP responder: answers a unicast M-SEARCH with one reply per search target. */
+export const upnpService = z.strictObject({
+  protocol: z.literal('upnp'),
+  port,
+  auth: z.enum(['none']).default('none'),
+  server: z.string(),
+  targets: z.array(z.string()).min(1),
+  /** LOCATION (may use {ip}). */
+  location: z.string(),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).max(0).optional(),
+})
+
+export type SnmpServiceSpec = z.infer<typeof snmpService>
+export type CoapServiceSpec = z.infer<typeof coapService>
+export type UpnpServiceSpec = z.infer<typeof upnpService>
+export type UdpServiceSpec = SnmpServiceSpec | CoapServiceSpec | UpnpServiceSpec
+
 export type RtspServiceSpec = z.infer<typeof rtspService>
 export type MqttServiceSpec = z.infer<typeof mqttService>
 export type FtpServiceSpec = z.infer<typeof ftpService>
