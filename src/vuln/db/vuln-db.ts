@@ -44,6 +44,7 @@ export class VulnDb {
       this.#db = new Database(file)
       this.#db.pragma('journal_mode = WAL')
       this.#db.pragma('synchronous = NORMAL')
+      this.#db.pragma('cache_size = -65536')
       this.#db.exec(SCHEMA)
     } catch (err) {
       throw new MamoriError(
@@ -60,11 +61,11 @@ export class VulnDb {
   private prepare() {
     const db = this.#db
     return {
-      getModified: db.prepare<[string, string], { modified: string }>(
-        'SELECT modified FROM vuln_record WHERE id = ? AND source = ?',
+      insertRecord: db.prepare(
+        'INSERT OR IGNORE INTO vuln_record (id, source, modified, doc) VALUES (?, ?, ?, ?)',
       ),
-      putRecord: db.prepare(
-        'INSERT OR REPLACE INTO vuln_record (id, source, modified, doc) VALUES (?, ?, ?, ?)',
+      updateRecord: db.prepare(
+        'UPDATE vuln_record SET modified = ?, doc = ? WHERE id = ? AND source = ? AND modified < ?',
       ),
       delProducts: db.prepare('DELETE FROM vuln_product WHERE id = ? AND source = ?'),
       putProduct: db.prepare(
@@ -102,10 +103,14 @@ export class VulnDb {
    */
   upsert(rec: VulnRecord): UpsertOutcome {
     const s = this.#stmts
-    const prev = s.getModified.get(rec.id, rec.source)
-    if (prev && prev.modified >= rec.modified) return 'unchanged'
-    s.putRecord.run(rec.id, rec.source, rec.modified, JSON.stringify(rec))
-    if (prev) s.delProducts.run(rec.id, rec.source)
+    const doc = JSON.stringify(rec)
+    // one statement for the common case (a new record); an existing one is replaced only if older
+    const prev = s.insertRecord.run(rec.id, rec.source, rec.modified, doc).changes === 0
+    if (prev) {
+      if (s.updateRecord.run(rec.modified, doc, rec.id, rec.source, rec.modified).changes === 0)
+        return 'unchanged'
+      s.delProducts.run(rec.id, rec.source)
+    }
     for (const [vendor, product] of productKeys(rec)) s.putProduct.run(vendor, product, rec.id, rec.source)
     for (const a of rec.aliases) {
       s.putAlias.run(a, rec.id)

@@ -1,7 +1,7 @@
 import { isMamoriError } from '../../core/errors.js'
 import type { UpsertOutcome, VulnDb } from '../db/vuln-db.js'
 import { detectFormat, type VulnFormat } from '../io/detect-format.js'
-import { readJsonRecords } from '../io/json-record-reader.js'
+import { readJsonRecordBatches } from '../io/json-record-reader.js'
 import { openInput } from '../io/open-input.js'
 import { readXmlRecords } from '../io/xml-record-reader.js'
 import type { KevEntry, VulnRecord } from '../model.js'
@@ -68,16 +68,17 @@ function normaliser(format: VulnFormat): (v: Json) => VulnRecord[] | KevEntry {
   }
 }
 
+/** Raw records in batches (one per input chunk for JSON), so the import loop awaits rarely. */
 async function* rawRecords(
   format: VulnFormat,
   chunks: AsyncIterable<Buffer>,
   maxBytes: number,
-): AsyncGenerator<Raw> {
+): AsyncGenerator<Raw[]> {
   if (format === 'jvn-vuldef' || format === 'jvn-rss') {
     const tag = format === 'jvn-vuldef' ? 'Vulinfo' : 'item'
     for await (const r of readXmlRecords(chunks, tag, maxBytes)) {
       const pos = `record ${r.index + 1} at char ${r.offset}`
-      yield r.ok ? { ok: true, value: r.value, pos } : { ok: false, pos, message: r.message }
+      yield [r.ok ? { ok: true, value: r.value, pos } : { ok: false, pos, message: r.message }]
     }
     return
   }
@@ -90,9 +91,14 @@ async function* rawRecords(
     kev: ['vulnerabilities'],
     csaf: null,
   }
-  for await (const r of readJsonRecords(chunks, { path: paths[format] ?? null, maxRecordBytes: maxBytes })) {
-    const pos = `record ${r.index + 1} at byte ${r.offset}`
-    yield r.ok ? { ok: true, value: r.value, pos } : { ok: false, pos, message: r.message }
+  for await (const batch of readJsonRecordBatches(chunks, {
+    path: paths[format] ?? null,
+    maxRecordBytes: maxBytes,
+  })) {
+    yield batch.map((r): Raw => {
+      const pos = `record ${r.index + 1} at byte ${r.offset}`
+      return r.ok ? { ok: true, value: r.value, pos } : { ok: false, pos, message: r.message }
+    })
   }
 }
 
@@ -106,7 +112,7 @@ export async function importInputs(
   inputs: readonly string[],
   opts: ImportOptions = {},
 ): Promise<ImportSummary> {
-  const batchSize = opts.batchSize ?? 2000
+  const batchSize = opts.batchSize ?? 5000
   const maxBytes = opts.maxRecordBytes ?? 64 * 1024 * 1024
   const maxProblems = opts.maxProblems ?? 1000
   const summary: ImportSummary = {
@@ -157,27 +163,29 @@ export async function importInputs(
       }
       file.format = format
       const normalise = normaliser(format)
-      for await (const raw of rawRecords(format, input.chunks, maxBytes)) {
-        if (!raw.ok) {
-          problem({ file: name, position: raw.pos, message: raw.message })
-          continue
+      for await (const raws of rawRecords(format, input.chunks, maxBytes)) {
+        for (const raw of raws) {
+          if (!raw.ok) {
+            problem({ file: name, position: raw.pos, message: raw.message })
+            continue
+          }
+          if (!isObject(raw.value)) {
+            problem({ file: name, position: raw.pos, message: 'record is not an object' })
+            continue
+          }
+          try {
+            const out = normalise(raw.value)
+            if (Array.isArray(out)) batch.push(...out)
+            else batch.push(out)
+            file.records++
+          } catch (err) {
+            if (!(err instanceof RecordRejected)) throw err
+            const p: ImportProblem = { file: name, position: raw.pos, message: err.message }
+            if (err.recordId) p.id = err.recordId
+            problem(p)
+          }
+          if (batch.length >= batchSize) flush()
         }
-        if (!isObject(raw.value)) {
-          problem({ file: name, position: raw.pos, message: 'record is not an object' })
-          continue
-        }
-        try {
-          const out = normalise(raw.value)
-          if (Array.isArray(out)) batch.push(...out)
-          else batch.push(out)
-          file.records++
-        } catch (err) {
-          if (!(err instanceof RecordRejected)) throw err
-          const p: ImportProblem = { file: name, position: raw.pos, message: err.message }
-          if (err.recordId) p.id = err.recordId
-          problem(p)
-        }
-        if (batch.length >= batchSize) flush()
       }
       flush()
     } catch (err) {
