@@ -16,6 +16,8 @@ import type { TranscriptLine } from './transcript.js'
 export const DEFAULT_PAUSE_MS = 100
 /** Consecutive network failures after which a device is left alone. */
 const MAX_ERRORS = 2
+/** Consecutive ambiguous answers after which trying more only costs time (a device that never decides). */
+const MAX_UNKNOWN = 5
 
 export interface AuditOptions {
   dictionaries: Dictionaries
@@ -96,6 +98,7 @@ async function runPlan(
   const pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS
   let tried = 0
   let errors = 0
+  let unknowns = 0
   let lastStatus: ScanStatus | undefined
   let ambiguous: { entry: string; reason: string } | undefined
 
@@ -150,10 +153,18 @@ async function runPlan(
     switch (outcome.verdict) {
       case 'failure':
         errors = 0
+        unknowns = 0
         continue
       case 'unknown':
         errors = 0
         ambiguous ??= { entry: credential.id, reason: outcome.reason }
+        if (++unknowns >= MAX_UNKNOWN) {
+          return {
+            result: 'unknown',
+            tried,
+            evidence: { reason: `${unknowns} ambiguous answers in a row: ${outcome.reason}` },
+          }
+        }
         continue
       case 'error':
         lastStatus = outcome.status ?? 'io-error'

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { test } from 'node:test'
+import { describe, test } from 'node:test'
 import { auditService } from '../../../src/audit/audit-service.js'
 import { loadDictionaries } from '../../../src/audit/dictionaries.js'
 import { HostGate } from '../../../src/audit/host-gate.js'
@@ -72,33 +72,68 @@ async function auditLab(
   return { problems, hits, defaults, families: new Set(lab.truth.devices.map((d) => d.family)) }
 }
 
-// 127.50.20.0/24 and 127.50.21.0/24 are this file's blocks
-test('the lab audit finds every default credential, with no false hit and nothing sent after login', {
-  timeout: 120_000,
-}, async () => {
-  const { problems, hits, defaults } = await auditLab({ net: '127.50.20.0/24', seed: 20261125, devices: 24 })
-  assert.deepEqual(problems, [])
-  assert.ok(defaults > 0, 'the lab has default-credential devices')
-  assert.equal(hits, defaults)
-})
-
-test('the same on tricky logins: password-only menu, lockout, broken login, login-like shell prompt', {
-  timeout: 120_000,
-}, async () => {
-  const { problems, hits, defaults, families } = await auditLab({
-    net: '127.50.21.0/24',
-    seed: 195,
-    devices: 40,
-    loginQuirks: true,
+// three labs on their own /24s, audited at once
+describe('credential audit on the lab', { concurrency: true }, () => {
+  // 127.50.20.0/24 and 127.50.21.0/24 are this file's blocks
+  test('the lab audit finds every default credential, with no false hit and nothing sent after login', {
+    timeout: 120_000,
+  }, async () => {
+    const { problems, hits, defaults } = await auditLab({
+      net: '127.50.20.0/24',
+      seed: 20261125,
+      devices: 24,
+    })
+    assert.deepEqual(problems, [])
+    assert.ok(defaults > 0, 'the lab has default-credential devices')
+    assert.equal(hits, defaults)
   })
-  for (const f of [
-    'zyxel-prestige-smt',
-    'lockout-router',
-    'broken-login-camera',
-    'login-prompt-shell-gateway',
-  ]) {
-    assert.ok(families.has(f), `seed 195 places ${f}`)
-  }
-  assert.deepEqual(problems, [])
-  assert.equal(hits, defaults)
+
+  test('the same on tricky logins: password-only menu, lockout, broken login, login-like shell prompt', {
+    timeout: 120_000,
+  }, async () => {
+    const { problems, hits, defaults, families } = await auditLab({
+      net: '127.50.21.0/24',
+      seed: 195,
+      devices: 40,
+      loginQuirks: true,
+    })
+    for (const f of [
+      'zyxel-prestige-smt',
+      'lockout-router',
+      'broken-login-camera',
+      'login-prompt-shell-gateway',
+    ]) {
+      assert.ok(families.has(f), `seed 195 places ${f}`)
+    }
+    assert.deepEqual(problems, [])
+    assert.equal(hits, defaults)
+  })
+
+  // 127.50.24.0/24
+  test("the lab's hostile peers: no hit, no hang, ambiguous devices given up after a few tries", {
+    timeout: 60_000,
+  }, async () => {
+    const lab = await startLab({ net: '127.50.24.0/24', seed: 4, devices: 1, hostile: true })
+    try {
+      const hostile = lab.truth.devices.filter((d) => d.family.startsWith('hostile'))
+      assert.ok(hostile.length >= 5)
+      const results = await Promise.all(
+        hostile.flatMap((d) =>
+          d.services.map(async (s) => {
+            const record = await grabService(
+              { ip: d.ip, port: s.port, transport: s.transport },
+              { scanId: 'hostile' },
+            )
+            return auditService(record, { dictionaries, pauseMs: 0 })
+          }),
+        ),
+      )
+      for (const r of results) {
+        assert.notEqual(r.result, 'default-credentials')
+        assert.ok(r.tried <= 5, `${r.tried} tries`)
+      }
+    } finally {
+      await lab.stop()
+    }
+  })
 })
