@@ -118,7 +118,8 @@ export function registerScanCommand(program: Command): void {
     .option('--audit-pause <ms>', 'pause between attempts on one device (default 100)', integer(0, 60_000))
     .option('--reveal', 'keep the working password in the records (never in logs)')
     .action(async (targets: string[], flags: ScanFlags) => {
-      const tty = Boolean(process.stderr.isTTY) && !flags.json
+      // progress goes to stderr, but only for a person at a terminal: quiet when piped or with --json
+      const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !flags.json
       const controller = new AbortController()
       const onSigint = () => controller.abort()
       process.once('SIGINT', onSigint)
