@@ -112,7 +112,7 @@ try {
     const open = (xml.match(/<state state="open"/g) ?? []).length
     console.log(
       `nmap -sV -T5 (first ${sample.length} hosts x ${iot.size} ports): ${open} open services in ` +
-        `${nmapSeconds.toFixed(2)} s = ${(open / nmapSeconds).toFixed(0)} services/s`,
+        `${nmapSeconds.toFixed(2)} s = ${(open / nmapSeconds).toFixed(2)} services/s`,
     )
   }
 } finally {
