@@ -162,7 +162,7 @@ export async function startTelnetd(busybox: string, ip: string, port = 23): Prom
 }
 
 /** dropbear with password logins for the test account. */
-export async function startDropbear(ip: string, port = 22): Promise<Daemon> {
+export async function startDropbear(ip: string, port = 22, extra: string[] = []): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-dropbear-'))
   const key = join(dir, 'host_key')
   execFileSync(tools.dropbearkey as string, ['-t', 'ed25519', '-f', key], { stdio: 'ignore' })
@@ -180,6 +180,7 @@ export async function startDropbear(ip: string, port = 22): Promise<Daemon> {
       key,
       '-P',
       join(dir, 'pid'),
+      ...extra,
     ]),
   )
 }

@@ -24,6 +24,7 @@ const IP = {
   ftp: '127.50.9.4',
   mqtt: '127.50.9.5',
   http: '127.50.9.6',
+  sshKeysOnly: '127.50.9.7',
 }
 
 const dictionaries = loadDictionaries()
@@ -89,6 +90,17 @@ describe('credential audit against real daemons', { concurrency: true }, () => {
     const d = await startDropbear(IP.ssh)
     running.push(d)
     await expectHitAndNoFalseHit(await grab(d.ip, d.port), 'ssh')
+  })
+
+  test('dropbear with password logins off (-s) is not-applicable', {
+    skip: !namespaces || !tools.dropbear ? 'dropbear or namespaces missing' : false,
+    timeout: 30_000,
+  }, async () => {
+    const d = await startDropbear(IP.sshKeysOnly, 22, ['-s'])
+    running.push(d)
+    const result = await auditService(await grab(d.ip, d.port), options(dictionaries))
+    assert.equal(result.result, 'not-applicable', JSON.stringify(result.evidence))
+    assert.equal(result.tried, 1)
   })
 
   test('vsftpd local login', {
