@@ -211,3 +211,14 @@ test('the scope gate: loopback always, elsewhere only with credential_audit: tru
   )
   assert.throws(() => withAuditStage([], loopbackScope, { deviceBudget: 601 }), MamoriError)
 })
+
+test('an interrupted scan starts no new attempt', async () => {
+  const controller = new AbortController()
+  controller.abort()
+  const result = await auditService(record('127.50.4.60', 1, 'ftp', { banner: '', banner_code: 220 }), {
+    ...fast,
+    signal: controller.signal,
+  })
+  assert.equal(result.result, 'unknown')
+  assert.equal(result.tried, 0)
+})

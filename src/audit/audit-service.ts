@@ -33,6 +33,8 @@ export interface AuditOptions {
   verifiers?: readonly LoginVerifier<never>[]
   /** Put the working password in the evidence (`--reveal`). */
   reveal?: boolean
+  /** The scan's interruption (Ctrl-C): no new attempt starts once it fires. */
+  signal?: AbortSignal | undefined
   /** Progress: one call per attempt; never carries the password. */
   onAttempt?: (event: AttemptEvent) => void
 }
@@ -134,6 +136,8 @@ async function runPlan(
   }
 
   for (const credential of plan) {
+    if (options.signal?.aborted)
+      return { result: 'unknown', tried, evidence: { reason: 'the scan was interrupted' } }
     if (options.budget && !options.budget.take()) {
       return { result: 'unknown', tried, evidence: { reason: 'the scan attempt budget is spent' } }
     }

@@ -43,6 +43,7 @@ export function withAuditStage(
   enrichers: readonly Enricher[],
   scope: Scope,
   request: ScanAuditRequest,
+  signal?: AbortSignal,
 ): Enricher[] {
   if (
     request.deviceBudget !== undefined &&
@@ -56,6 +57,7 @@ export function withAuditStage(
     ...(request.pauseMs !== undefined ? { pauseMs: request.pauseMs } : {}),
     ...(request.maxAttempts !== undefined ? { budget: new AttemptBudget(request.maxAttempts) } : {}),
     reveal: request.reveal === true,
+    signal,
     allowed: (ip) => {
       const n = parseIPv4(ip)
       return n !== undefined && (LOOPBACK.contains(n) || scope.credentialAudit)
