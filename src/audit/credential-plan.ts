@@ -16,8 +16,8 @@ export interface PlanOptions {
 
 /**
  * The credentials to try on one service, in NOTICE's order: the identified vendor's defaults first,
- * then the ranked common list (the Mirai table by weight leads it), each pair once, only entries
- * meant for this protocol, cut to the budget.
+ * then the ranked common list (the Mirai table by weight leads it), then the other vendors'
+ * defaults; each pair once, only entries meant for this protocol, cut to the budget.
  */
 export function planCredentials(dicts: Dictionaries, options: PlanOptions): Credential[] {
   const budget = Math.min(Math.max(1, options.budget ?? DEFAULT_DEVICE_BUDGET), MAX_DEVICE_BUDGET)
@@ -34,7 +34,9 @@ export function planCredentials(dicts: Dictionaries, options: PlanOptions): Cred
     : vendorEntries
   const plan: Credential[] = []
   const pairs = new Set<string>()
-  for (const entry of [...ranked, ...dicts.common, ...dicts.mirai]) {
+  // then every other vendor's defaults, as NOTICE's ~600 pairs go past the common list
+  const others = dicts.vendors.flatMap((v) => v.entries).filter((e) => !vendorEntries.includes(e))
+  for (const entry of [...ranked, ...dicts.common, ...dicts.mirai, ...others]) {
     if (plan.length >= budget) break
     if (entry.protocols && !entry.protocols.includes(options.protocol)) continue
     const key = `${entry.username}\0${entry.password}`
