@@ -159,6 +159,24 @@ static uint8_t state_of_errno(int err) {
   }
 }
 
+static void finish_slot(scanner_t *s, int fd, uint8_t state);
+
+/*
+ * Entries of probes that already finished stay in the ring until their deadline passes (at high
+ * rates, more than the sockets in flight), so the ring grows when full.
+ */
+static int grow_deadlines(scanner_t *s) {
+  size_t ncap = s->dl_cap * 2;
+  deadline_t *n = malloc(ncap * sizeof(deadline_t));
+  if (!n) return -1;
+  for (size_t i = 0; i < s->dl_len; i++) n[i] = s->dl[(s->dl_head + i) % s->dl_cap];
+  free(s->dl);
+  s->dl = n;
+  s->dl_head = 0;
+  s->dl_cap = ncap;
+  return 0;
+}
+
 /* Starts one probe. Returns 0 if it started or finished, -1 if local resources ran out (retry later). */
 static int start_probe(scanner_t *s, probe_t p, int64_t now) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -191,6 +209,10 @@ static int start_probe(scanner_t *s, probe_t p, int64_t now) {
     sl->active = 1;
     s->inflight++;
     deadline_t d = {fd, sl->gen, now + s->timeout_ns};
+    if (s->dl_len == s->dl_cap && grow_deadlines(s) != 0) {
+      finish_slot(s, fd, ST_ERROR);
+      return 0;
+    }
     s->dl[(s->dl_head + s->dl_len) % s->dl_cap] = d;
     s->dl_len++;
     return 0;

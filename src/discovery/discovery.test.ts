@@ -121,6 +121,17 @@ for (const engine of engines) {
       assert.ok(free.elapsedMs < 3 * 400, `uncapped took ${free.elapsedMs} ms`)
     })
 
+    test('an unanswered probe still times out behind tens of thousands of fast answers', async () => {
+      // regression: the native deadline ring keeps entries of finished probes until they expire,
+      // so at high rates it must grow rather than overwrite a live probe's deadline
+      const targets: Probe[] = [{ ip: FILTER_HOST, port: 5002 }]
+      for (let h = 0; h < 200; h++) for (let p = 7100; p < 7300; p++) targets.push({ ip: ip(h), port: p })
+      const { stats, elapsedMs } = await discover(targets, { engine, rate: 0, timeoutMs: 3000, retries: 0 })
+      assert.equal(stats.filtered, 1)
+      assert.equal(stats.closed, 40_000)
+      assert.ok(elapsedMs < 20_000, `${elapsedMs} ms`)
+    })
+
     test('stop() ends the run at once and reports nothing more', async () => {
       const targets = Array.from({ length: 8 }, (_, k) => ({ ip: CAP_HOST, port: 6000 + k }))
       let reported = 0
