@@ -13,17 +13,24 @@ export function applyRule(rule: Rule, text: string): Record<string, string> | un
   if (!m) return undefined
   if (rule.build) return rule.build(m)
   const fields: Record<string, string> = {}
+  let templates = false
   for (const p of rule.params) {
     if (p.pos === 0) {
-      if (p.value !== undefined) fields[p.name] = p.value
+      if (p.value !== undefined) {
+        fields[p.name] = p.value
+        if (p.value.includes('{')) templates = true
+      }
       continue
     }
     const captured = m[rule.groupMap[p.pos] ?? -1]
     if (captured !== undefined) fields[p.name] = captured
   }
-  for (const [name, value] of Object.entries(fields)) {
-    if (value.includes('{'))
-      fields[name] = value.replace(INTERPOLATION, (whole, ref: string) => fields[ref] ?? whole)
+  if (templates) {
+    for (const p of rule.params) {
+      const value = fields[p.name]
+      if (p.pos === 0 && value?.includes('{'))
+        fields[p.name] = value.replace(INTERPOLATION, (whole, ref: string) => fields[ref] ?? whole)
+    }
   }
   return fields
 }

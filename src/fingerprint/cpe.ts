@@ -14,11 +14,10 @@ const ATTRIBUTES = 10
 export function bindCpeAttribute(value: string | undefined): string {
   if (value === undefined || value === '' || value === '*') return '*'
   if (value === '-') return '-'
-  let out = ''
-  for (const ch of value.toLowerCase().replace(/\s+/g, '_')) {
-    out += /[a-z0-9._-]/.test(ch) ? ch : `\\${ch}`
-  }
-  return out
+  return value
+    .toLowerCase()
+    .replace(/\s+/g, '_')
+    .replace(/[^a-z0-9._-]/g, '\\$&')
 }
 
 /**

@@ -76,7 +76,7 @@ export class FingerprintEngine {
     const all: Match[] = []
     for (const o of observations) all.push(...this.rules.match(o.key, o.value))
     for (const m of this.matchers) all.push(...m.match(observations, port))
-    return all.sort(compareMatches)
+    return all.length > 1 ? all.sort(compareMatches) : all
   }
 
   /**
@@ -93,7 +93,7 @@ export class FingerprintEngine {
     for (const other of matches.slice(1)) if (other.confidence > 0) mergeFields(fields, other.fields)
     const fp: Fingerprint = toFingerprint(fields, this.vocab)
     fp.rule = `${best.rule.engine}:${best.rule.id.replace(/^(?:recog|nmap):/, '')}`
-    fp.confidence = Number(best.confidence.toFixed(3))
+    fp.confidence = Math.round(best.confidence * 1000) / 1000
     fp.candidates = matches.map(toCandidate)
     return fp
   }

@@ -58,38 +58,53 @@ const NAMESPACES = ['hw', 'os', 'service'] as const
  */
 export function mergeFields(into: Record<string, string>, other: Record<string, string>): void {
   const vendor = (r: Record<string, string>) => (r['hw.vendor'] ?? r['os.vendor'])?.toLowerCase()
-  if (vendor(into) && vendor(other) && vendor(into) !== vendor(other)) return
-  for (const ns of NAMESPACES) {
-    const a = into[`${ns}.product`]
-    const b = other[`${ns}.product`]
-    if (a && b && a.toLowerCase() !== b.toLowerCase()) continue
-    for (const [k, v] of Object.entries(other)) {
-      if (k.startsWith(`${ns}.`) && into[k] === undefined && !isUnresolved(v)) into[k] = v
-    }
+  const a = vendor(into)
+  const b = vendor(other)
+  if (a && b && a !== b) return
+  const blocked = NAMESPACES.filter((ns) => {
+    const x = into[`${ns}.product`]
+    const y = other[`${ns}.product`]
+    return x && y && x.toLowerCase() !== y.toLowerCase()
+  })
+  for (const k in other) {
+    if (into[k] !== undefined) continue
+    const ns = k.slice(0, k.indexOf('.'))
+    if (!(NAMESPACES as readonly string[]).includes(ns) || (blocked as string[]).includes(ns)) continue
+    const v = other[k] as string
+    if (!isUnresolved(v)) into[k] = v
   }
 }
 
-/**
- * How much of the identity the fields pin down, the "most specific wins" measure: one point per
- * dimension known (vendor, product, version, device type, model), however many fields a rule
- * spends on it, so verbose rules do not outrank precise ones.
- */
+const DIMENSIONS: readonly (readonly string[])[] = [
+  ['hw.vendor', 'os.vendor', 'service.vendor'],
+  ['service.product', 'hw.product', 'os.product', 'service.family', 'os.family'],
+  ['service.version', 'hw.version', 'os.version'],
+  ['hw.device', 'os.device'],
+  ['hw.model', 'hw.product'],
+]
+
 export function specificity(fields: Record<string, string>): number {
-  const has = (...names: string[]) => names.some((n) => fields[n] && !isUnresolved(fields[n] as string))
-  return (
-    Number(has('hw.vendor', 'os.vendor', 'service.vendor')) +
-    Number(has('service.product', 'hw.product', 'os.product', 'service.family', 'os.family')) +
-    Number(has('service.version', 'hw.version', 'os.version')) +
-    Number(has('hw.device', 'os.device')) +
-    Number(has('hw.model', 'hw.product'))
-  )
+  let n = 0
+  for (const names of DIMENSIONS) {
+    for (const name of names) {
+      const v = fields[name]
+      if (v && !isUnresolved(v)) {
+        n++
+        break
+      }
+    }
+  }
+  return n
 }
+
+const CERTAINTIES = ['hw.certainty', 'os.certainty', 'service.certainty']
 
 /** Recog marks banners too generic to identify anything with certainty 0.0. */
 export function certainty(fields: Record<string, string>): number {
-  const values = ['hw.certainty', 'os.certainty', 'service.certainty']
-    .map((k) => fields[k])
-    .filter((v): v is string => v !== undefined)
-    .map(Number)
-  return values.length === 0 ? 1 : Math.max(...values)
+  let best: number | undefined
+  for (const k of CERTAINTIES) {
+    const v = fields[k]
+    if (v !== undefined) best = Math.max(best ?? 0, Number(v))
+  }
+  return best ?? 1
 }

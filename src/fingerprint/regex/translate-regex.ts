@@ -67,6 +67,13 @@ interface Group {
   /** JS groups allocated before this group opened. */
   groupBase: number
   shape: Shape
+  lits: Literals
+}
+
+/** Required literal runs of one sequence; `runs` is undefined once the sequence has a `|`. */
+interface Literals {
+  runs: string[] | undefined
+  run: string
 }
 
 /** What the ReDoS check needs to know about a sequence: its one-character atoms. */
@@ -128,10 +135,10 @@ class Translator {
   /** The last atom's shape when it was a group, and how many mandatory atoms it lent its parent. */
   private atomShape: Shape | undefined
   private atomLent = 0
-  /** Required literal runs of the top-level sequence; undefined after a top-level `|`. */
-  private literalRuns: string[] | undefined = []
-  private run_ = ''
+  private readonly topLits: Literals = { runs: [], run: '' }
   private lastWasLiteral = false
+  /** How many literal runs the last atom (a group) lent its parent sequence. */
+  private litLent = 0
   private nested: string | undefined
   /** Whether any part of the pattern is case-insensitive, and whether all of it is. */
   private readonly useIgnoreCaseFlag: boolean
@@ -181,7 +188,7 @@ class Translator {
           this.out += '|'
           if (this.groups.length > 0) (this.groups.at(-1) as Group).alternation = true
           this.shape().mandatory = undefined
-          if (this.groups.length === 0) this.literalRuns = undefined
+          this.lits().runs = undefined
           this.atomStart = -1
           break
         case '*':
@@ -216,8 +223,9 @@ class Translator {
     if (this.groups.length > 0) throw new RegexTranslationError('unterminated group', p.length)
     const flags = this.useIgnoreCaseFlag ? 'i' : ''
     this.endRun()
+    this.litLent = 0
     const folded = this.scope.ignoreCase || /\(\?[a-z]*i/.test(this.pattern)
-    const literals = (this.literalRuns ?? []).map((l) => (folded ? l.toLowerCase() : l))
+    const literals = (this.topLits.runs ?? []).map((l) => (folded ? l.toLowerCase() : l))
     const result: TranslatedRegex = {
       source: this.out,
       flags,
@@ -242,15 +250,16 @@ class Translator {
   private emitAssertion(text: string): void {
     this.out += text
     this.atomStart = -1
-    if (this.groups.length === 0) this.endRun()
+    this.endRun()
   }
 
   private atom(write: () => void, oneChar = true): void {
     const start = this.out.length
     const base = this.jsGroups
     this.lastWasLiteral = false
+    this.litLent = 0
     write()
-    if (!this.lastWasLiteral && this.groups.length === 0) this.endRun()
+    if (!this.lastWasLiteral) this.endRun()
     this.atomStart = start
     this.atomGroupBase = base
     const text = oneChar ? this.out.slice(start) : ANY
@@ -269,14 +278,18 @@ class Translator {
 
   /** Called right after atom(): the atom just written is the literal character `c`. */
   private noteLiteral(c: string): void {
-    if (this.groups.length > 0) return
-    this.run_ += c
+    this.lits().run += c
     this.lastWasLiteral = true
   }
 
+  private lits(): Literals {
+    return this.groups.at(-1)?.lits ?? this.topLits
+  }
+
   private endRun(): void {
-    if (this.run_ && this.literalRuns) this.literalRuns.push(this.run_)
-    this.run_ = ''
+    const lits = this.lits()
+    if (lits.run && lits.runs) lits.runs.push(lits.run)
+    lits.run = ''
   }
 
   private caseExpand(c: string): string | undefined {
@@ -517,7 +530,7 @@ class Translator {
 
   private openGroup(): void {
     const p = this.pattern
-    if (this.groups.length === 0) this.endRun()
+    this.endRun()
     const start = this.out.length
     const outer = { ...this.scope }
     const group: Group = {
@@ -528,6 +541,7 @@ class Translator {
       alternation: false,
       groupBase: this.jsGroups,
       shape: emptyShape(),
+      lits: { runs: [], run: '' },
     }
     if (p[this.i + 1] !== '?') {
       this.i++
@@ -599,6 +613,7 @@ class Translator {
   }
 
   private closeGroup(): void {
+    if (this.groups.length > 0) this.endRun()
     const group = this.groups.pop()
     if (!group) throw new RegexTranslationError('unbalanced )', this.i)
     this.i++
@@ -614,7 +629,15 @@ class Translator {
       const lent = group.shape.mandatory ?? []
       parent.mandatory?.push(...lent)
       this.atomLent = lent.length
-    } else this.atomLent = 0
+      // a group's required literals are its parent's too (unless a quantifier makes it optional)
+      const runs = group.lits.runs ?? []
+      this.lits().runs?.push(...runs)
+      this.litLent = runs.length
+    } else {
+      this.atomLent = 0
+      this.litLent = 0
+    }
+    this.lastWasLiteral = false
     this.atomShape = group.shape
   }
 
@@ -656,12 +679,16 @@ class Translator {
       mode = '+'
       this.i++
     }
-    if (this.groups.length === 0 && this.lastWasLiteral) {
+    if (this.lastWasLiteral) {
       // the quantified character is required only when min > 0, and only once
-      if (min === 0) this.run_ = this.run_.slice(0, -1)
+      if (min === 0) this.lits().run = this.lits().run.slice(0, -1)
       this.endRun()
       this.lastWasLiteral = false
+    } else if (min === 0 && this.litLent > 0) {
+      const runs = this.lits().runs
+      if (runs) runs.length -= Math.min(this.litLent, runs.length)
     }
+    this.litLent = 0
     const shape = this.shape()
     if (min === 0 && shape.mandatory)
       shape.mandatory.length -= Math.min(this.atomLent, shape.mandatory.length)
