@@ -109,9 +109,118 @@ function namesAsset(cfg: ConfigNode, asset: Asset): boolean {
   return false
 }
 
+/**
+ * Vulnerable entries of one OR node that differ only in a concrete version (NVD lists hundreds,
+ * `linux_kernel:4.0`, `4.0.1`, …): the name is compared once, the version looked up.
+ */
+interface ExactGroup {
+  crit: Wfn
+  byVersion: Map<string, CpeMatchEntry>
+  versions: Array<[string, CpeMatchEntry]>
+}
+interface NodePlan {
+  groups: ExactGroup[]
+  rest: CpeMatchEntry[]
+}
+const plans = new WeakMap<ConfigNode, NodePlan>()
+const GROUP_MIN = 8
+
+function planOf(node: ConfigNode): NodePlan {
+  let plan = plans.get(node)
+  if (plan) return plan
+  plan = { groups: [], rest: [] }
+  if (node.operator !== 'OR' || node.cpeMatch.length < GROUP_MIN) plan.rest = node.cpeMatch
+  else {
+    const groups = new Map<string, ExactGroup>()
+    for (const m of node.cpeMatch) {
+      const w = criteriaWfn(m.criteria)
+      const v = w ? attr(w, 'version') : undefined
+      if (
+        !w ||
+        !v ||
+        !m.vulnerable ||
+        hasBounds(m) ||
+        partOf(w) === 'h' ||
+        v.kind !== 'value' ||
+        hasWildcard(v)
+      ) {
+        plan.rest.push(m)
+        continue
+      }
+      const key = w.map((a, i) => (i === VERSION_INDEX ? '' : a.kind === 'value' ? a.v : a.kind)).join(':')
+      let g = groups.get(key)
+      if (!g) {
+        g = { crit: w, byVersion: new Map(), versions: [] }
+        groups.set(key, g)
+      }
+      const plain = plainValue(v)
+      if (!g.byVersion.has(plain)) g.byVersion.set(plain, m)
+      g.versions.push([plain, m])
+    }
+    plan.groups = [...groups.values()]
+  }
+  plans.set(node, plan)
+  return plan
+}
+
+/** Same answer as evaluating each entry of the group with evalEntry and taking the best. */
+function evalGroup(g: ExactGroup, asset: Asset, mode: MatchMode): Eval {
+  let best: Eval = NO
+  for (const t of asset.cpes) {
+    if (quicklyDisjoint(g.crit, t)) continue
+    let cap: State = 2
+    let named = true
+    for (let i = 0; i < g.crit.length && named; i++) {
+      if (i === VERSION_INDEX) continue
+      const r = compareAttribute(g.crit[i] as CpeValue, t[i] as CpeValue)
+      if (r === 'disjoint' || r === 'undefined') named = false
+      else if (r === 'subset') {
+        if (mode === 'strict') named = false
+        cap = 1
+      }
+    }
+    if (!named) continue
+    const av = versionOf(t)
+    let state: State = 0
+    let entry: CpeMatchEntry | undefined
+    let note: string | undefined
+    if (av === undefined) {
+      if (attr(t, 'version').kind === 'na') continue
+      state = 1
+      entry = g.versions[0]?.[1]
+      note = 'asset version unknown'
+    } else {
+      entry = g.byVersion.get(av)
+      if (entry) state = 2
+      else {
+        for (const [v, m] of g.versions) {
+          const c = compareVersions(av, v)
+          if (c === 0) {
+            state = 2
+            entry = m
+            note = undefined
+            break
+          }
+          if (c === null && state === 0) {
+            state = 1
+            entry = m
+            note = `version "${av}" cannot be compared`
+          }
+        }
+      }
+    }
+    const capped = Math.min(cap, state) as State
+    if (entry && capped > best.state)
+      best = { state: capped, why: [`${entryLabel(entry)}${note ? ` [${note}]` : ''}`] }
+  }
+  return best
+}
+
 function evalNode(node: ConfigNode, asset: Asset, mode: MatchMode): Eval {
   const parts: Eval[] = []
-  for (const m of node.cpeMatch) parts.push(evalEntry(m, asset, mode))
+  const plan = planOf(node)
+  for (const g of plan.groups) parts.push(evalGroup(g, asset, mode))
+  for (const m of plan.rest) parts.push(evalEntry(m, asset, mode))
   for (const c of node.children ?? []) parts.push(evalNode(c, asset, mode))
   let out: Eval
   if (node.operator === 'AND') {
