@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -206,4 +206,40 @@ test('UDP ports skip discovery and reach the grab stage as udp targets', async (
     '127.17.2.232:5683/udp',
   ])
   assert.equal(stats.calls.length, 3)
+})
+
+test('a missing, corrupt or malformed resume state is refused with ERR_RESUME', async () => {
+  const bad = join(dir, 'bad.state.json')
+  const cases: [string | undefined, RegExp][] = [
+    [undefined, /cannot read resume state/],
+    ['{"version":1,', /cannot read resume state/],
+    ['[]', /is invalid/],
+    [JSON.stringify({ version: 2 }), /version/],
+    [
+      JSON.stringify({
+        version: 1,
+        scan_id: 'x',
+        targets: ['127.17.2.1'],
+        ports: '80',
+        exclude: [],
+        scope_file: null,
+        seed: 1,
+        shard: '0/1',
+        space_hash: 'h',
+        watermark: -5,
+        done_above: [],
+        finished: false,
+      }),
+      /watermark/,
+    ],
+  ]
+  for (const [content, pattern] of cases) {
+    const path = content === undefined ? join(dir, 'missing.state.json') : bad
+    if (content !== undefined) await writeFile(bad, content)
+    await assert.rejects(readResumeState(path), (err) => {
+      assert.ok(err instanceof Error && 'code' in err && err.code === 'ERR_RESUME', String(err))
+      assert.match(err.message, pattern)
+      return true
+    })
+  }
 })
