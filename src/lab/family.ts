@@ -8,6 +8,7 @@ import {
   mqttService,
   rtspService,
   snmpService,
+  tlsService,
   upnpService,
 } from './services/specs.js'
 
@@ -75,7 +76,7 @@ export const serviceSpec = z.discriminatedUnion('protocol', [
   sshService,
   httpService,
   ...[rtspService, mqttService, ftpService, adbService, dvripService, modbusService],
-  ...[snmpService, coapService, upnpService],
+  ...[snmpService, coapService, upnpService, tlsService],
 ])
 
 const variant = z.strictObject({

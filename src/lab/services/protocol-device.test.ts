@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { createAssessEnricher } from '../../assess/assess-enricher.js'
 import type { ProtocolModule } from '../../core/protocol-module.js'
+import type { ScanRecord } from '../../core/record.js'
 import { adbModule } from '../../modules/adb/index.js'
 import { coapModule } from '../../modules/coap/index.js'
 import { dvripModule } from '../../modules/dvrip/index.js'
@@ -9,6 +11,7 @@ import { modbusModule } from '../../modules/modbus/index.js'
 import { mqttModule } from '../../modules/mqtt/index.js'
 import { rtspModule } from '../../modules/rtsp/index.js'
 import { snmpModule } from '../../modules/snmp/index.js'
+import { tlsModule } from '../../modules/tls/index.js'
 import { upnpModule } from '../../modules/upnp/index.js'
 import { grabOnce } from '../../testing/protocol-peer.js'
 import { type RunningLab, startLab } from '../lab.js'
@@ -32,10 +35,13 @@ const MODULES: Record<string, ProtocolModule<unknown>> = {
   snmp: snmpModule as ProtocolModule<unknown>,
   coap: coapModule as ProtocolModule<unknown>,
   upnp: upnpModule as ProtocolModule<unknown>,
+  tls: tlsModule as ProtocolModule<unknown>,
 }
 
 test('every lab service of the protocol modules is grabbed successfully and matches the truth', async () => {
   const seen = new Set<string>()
+  const assess = createAssessEnricher()
+  let sharedCertificates = 0
   for (const device of lab.truth.devices) {
     for (const service of device.services) {
       const module = MODULES[service.protocol]
@@ -88,6 +94,16 @@ test('every lab service of the protocol modules is grabbed successfully and matc
           assert.equal(r.server, 'Linux UPnP/1.0 Huawei-ATP-IGD')
           assert.equal((r.responses as unknown[]).length, 3)
           break
+        case 'tls': {
+          const cert = r.cert as { subject: string; self_signed: boolean }
+          assert.equal(cert.subject, 'CN=www.hikvision.com,OU=DVRNVR,O=HIKVISION,L=HangZhou,ST=ZheJiang,C=CN')
+          assert.equal(cert.self_signed, true)
+          assert.equal((r.wrapped as { protocol: string; status: string }).status, 'success')
+          const record = { ip: device.ip, status: 'success', data: { tls: r } } as unknown as ScanRecord
+          await assess.enrich(record)
+          if (record.findings?.some((f) => f.type === 'default-certificate')) sharedCertificates++
+          break
+        }
         case 'modbus':
           assert.equal(r.vendor_name, 'Schneider Electric')
           assert.equal(r.product_code, service.product)
@@ -96,6 +112,9 @@ test('every lab service of the protocol modules is grabbed successfully and matc
       }
     }
   }
+  // every HTTPS camera after the first shares the first one's certificate
+  const https = lab.truth.devices.filter((d) => d.services.some((x) => x.protocol === 'tls')).length
+  assert.equal(sharedCertificates, https - 1)
   for (const kind of Object.keys(MODULES))
     assert.ok(
       [...seen].some((s) => s.endsWith(`/${kind}`)),

@@ -4,6 +4,7 @@ import { ftpDevice } from './ftp.js'
 import { mqttDevice } from './mqtt.js'
 import { rtspDevice } from './rtsp.js'
 import type { ProtocolServiceSpec } from './specs.js'
+import { tlsDevice } from './tls-device.js'
 
 /** The connection handler of one lab service of the kinds in specs.ts. */
 export function protocolDevice(
@@ -23,5 +24,7 @@ export function protocolDevice(
       return dvripDevice(spec)
     case 'modbus':
       return modbusDevice(spec)
+    case 'tls':
+      return tlsDevice(spec)
   }
 }

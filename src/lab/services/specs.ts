@@ -116,6 +116,20 @@ export const upnpService = z.strictObject({
   defaults: z.array(credential).max(0).optional(),
 })
 
+/** A web interface behind TLS with a vendor-default certificate (a PEM in `data/lab/certs/`). */
+export const tlsService = z.strictObject({
+  protocol: z.literal('tls'),
+  port,
+  auth: z.enum(['none']).default('none'),
+  /** File name in data/lab/certs/ holding the certificate and its key. */
+  certificate: z.string().regex(/^[\w.-]+\.pem$/),
+  server: z.string().optional(),
+  title: z.string().optional(),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).max(0).optional(),
+})
+
+export type TlsServiceSpec = z.infer<typeof tlsService>
 export type SnmpServiceSpec = z.infer<typeof snmpService>
 export type CoapServiceSpec = z.infer<typeof coapService>
 export type UpnpServiceSpec = z.infer<typeof upnpService>
@@ -134,3 +148,4 @@ export type ProtocolServiceSpec =
   | AdbServiceSpec
   | DvripServiceSpec
   | ModbusServiceSpec
+  | TlsServiceSpec
