@@ -2,10 +2,12 @@ import { z } from 'zod'
 import {
   adbService,
   coapService,
+  dahuaService,
   dvripService,
   ftpService,
   modbusService,
   mqttService,
+  onvifService,
   rtspService,
   snmpService,
   tlsService,
@@ -76,7 +78,7 @@ export const serviceSpec = z.discriminatedUnion('protocol', [
   sshService,
   httpService,
   ...[rtspService, mqttService, ftpService, adbService, dvripService, modbusService],
-  ...[snmpService, coapService, upnpService, tlsService],
+  ...[snmpService, coapService, upnpService, tlsService, onvifService, dahuaService],
 ])
 
 const variant = z.strictObject({

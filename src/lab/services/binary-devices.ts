@@ -81,3 +81,33 @@ export function modbusDevice(spec: ModbusServiceSpec) {
       return length
     })
 }
+
+/** Dahua's 37777 (DHIP framing as public descriptions give it): every session-less call is refused. */
+export function dahuaDevice() {
+  return (socket: net.Socket) =>
+    onRequests(socket, (pending) => {
+      if (pending.length < 32) return 0
+      if (pending.subarray(4, 8).toString('latin1') !== 'DHIP') {
+        socket.destroy()
+        return 0
+      }
+      const length = 32 + pending.readUInt32LE(16)
+      if (pending.length < length) return 0
+      const body = Buffer.from(
+        JSON.stringify({
+          error: { code: 287637505, message: 'Invalid session in request data!' },
+          id: 1,
+          result: false,
+          session: 0,
+        }),
+      )
+      const h = Buffer.alloc(32)
+      h.writeUInt32LE(0x20, 0)
+      h.write('DHIP', 4, 'latin1')
+      h.writeUInt32LE(pending.readUInt32LE(12), 12)
+      h.writeUInt32LE(body.length, 16)
+      h.writeUInt32LE(body.length, 24)
+      socket.write(Buffer.concat([h, body]))
+      return length
+    })
+}

@@ -5,10 +5,12 @@ import type { ProtocolModule } from '../../core/protocol-module.js'
 import type { ScanRecord } from '../../core/record.js'
 import { adbModule } from '../../modules/adb/index.js'
 import { coapModule } from '../../modules/coap/index.js'
+import { dahuaModule } from '../../modules/dahua/index.js'
 import { dvripModule } from '../../modules/dvrip/index.js'
 import { ftpModule } from '../../modules/ftp/index.js'
 import { modbusModule } from '../../modules/modbus/index.js'
 import { mqttModule } from '../../modules/mqtt/index.js'
+import { onvifModule } from '../../modules/onvif/index.js'
 import { rtspModule } from '../../modules/rtsp/index.js'
 import { snmpModule } from '../../modules/snmp/index.js'
 import { tlsModule } from '../../modules/tls/index.js'
@@ -36,6 +38,8 @@ const MODULES: Record<string, ProtocolModule<unknown>> = {
   coap: coapModule as ProtocolModule<unknown>,
   upnp: upnpModule as ProtocolModule<unknown>,
   tls: tlsModule as ProtocolModule<unknown>,
+  onvif: onvifModule as ProtocolModule<unknown>,
+  dahua: dahuaModule as ProtocolModule<unknown>,
 }
 
 test('every lab service of the protocol modules is grabbed successfully and matches the truth', async () => {
@@ -104,6 +108,15 @@ test('every lab service of the protocol modules is grabbed successfully and matc
           if (record.findings?.some((f) => f.type === 'default-certificate')) sharedCertificates++
           break
         }
+        case 'onvif':
+          assert.equal(r.onvif, true)
+          assert.equal(r.device_information_open, false)
+          assert.equal(r.device_information_refused, 'ter:NotAuthorized')
+          break
+        case 'dahua':
+          assert.equal(r.dhip, true)
+          assert.equal(r.error_message, 'Invalid session in request data!')
+          break
         case 'modbus':
           assert.equal(r.vendor_name, 'Schneider Electric')
           assert.equal(r.product_code, service.product)

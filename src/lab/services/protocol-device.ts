@@ -1,7 +1,8 @@
 import type net from 'node:net'
-import { adbDevice, dvripDevice, modbusDevice } from './binary-devices.js'
+import { adbDevice, dahuaDevice, dvripDevice, modbusDevice } from './binary-devices.js'
 import { ftpDevice } from './ftp.js'
 import { mqttDevice } from './mqtt.js'
+import { onvifDevice } from './onvif-device.js'
 import { rtspDevice } from './rtsp.js'
 import type { ProtocolServiceSpec } from './specs.js'
 import { tlsDevice } from './tls-device.js'
@@ -26,5 +27,9 @@ export function protocolDevice(
       return modbusDevice(spec)
     case 'tls':
       return tlsDevice(spec)
+    case 'onvif':
+      return onvifDevice()
+    case 'dahua':
+      return dahuaDevice()
   }
 }

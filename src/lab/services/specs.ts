@@ -129,6 +129,26 @@ export const tlsService = z.strictObject({
   defaults: z.array(credential).max(0).optional(),
 })
 
+/** ONVIF device service: GetSystemDateAndTime for anyone, GetDeviceInformation only with WS-Security. */
+export const onvifService = z.strictObject({
+  protocol: z.literal('onvif'),
+  port,
+  auth: z.enum(['none']).default('none'),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).max(0).optional(),
+})
+
+/** Dahua's private port: session-less DHIP calls are refused with an error object. */
+export const dahuaService = z.strictObject({
+  protocol: z.literal('dahua'),
+  port,
+  auth: z.enum(['none']).default('none'),
+  identifies: identifies.optional(),
+  defaults: z.array(credential).max(0).optional(),
+})
+
+export type OnvifServiceSpec = z.infer<typeof onvifService>
+export type DahuaServiceSpec = z.infer<typeof dahuaService>
 export type TlsServiceSpec = z.infer<typeof tlsService>
 export type SnmpServiceSpec = z.infer<typeof snmpService>
 export type CoapServiceSpec = z.infer<typeof coapService>
@@ -149,3 +169,5 @@ export type ProtocolServiceSpec =
   | DvripServiceSpec
   | ModbusServiceSpec
   | TlsServiceSpec
+  | OnvifServiceSpec
+  | DahuaServiceSpec
