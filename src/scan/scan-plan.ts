@@ -65,6 +65,13 @@ export async function buildScanPlan(request: ScanRequest, resume?: ResumeState):
   if (req.targets.length === 0) throw new MamoriError('ERR_USAGE', 'no targets given')
   const ports = parsePortSpec(req.ports)
   const shard = parseShard(req.shard ?? '0/1')
+  if (shard.count > 1 && req.seed === undefined) {
+    // shards only partition the space when they walk the same permutation
+    throw new MamoriError(
+      'ERR_USAGE',
+      '--shard needs --seed: every shard must use the same seed to split one permutation',
+    )
+  }
   const seed = req.seed ?? randomInt(2 ** 31)
   const scope = req.scopeFile ? await loadScopeFile(req.scopeFile) : loopbackScope
   const targets = await resolveTargets(req.targets, { dnsServers: req.dnsServers })

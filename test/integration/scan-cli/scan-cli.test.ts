@@ -166,6 +166,7 @@ test('bad usage exits 2 with a message', async () => {
     [['scan', '127.17.3.1', '--rate', 'fast'], /expected a whole number/],
     [['scan', '127.17.3.1', '--shard', '3/2'], /bad shard/],
     [['scan'], /no targets given/],
+    [['scan', '127.17.3.1', '--shard', '0/2'], /--shard needs --seed/],
   ]
   for (const [args, pattern] of cases) {
     const run = await mamori([...args, '--audit-log', auditLog])
@@ -214,4 +215,38 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
   assert.equal(last.options.resumed, true)
   assert.deepEqual(last.targets, ['127.17.3.0/24'])
   assert.equal(last.scope, 'loopback (default scope)')
+})
+
+test('shards with one seed split the space: disjoint, and together the whole', async () => {
+  const found: string[][] = []
+  for (const shard of ['0/3', '1/3', '2/3']) {
+    const run = await mamori([
+      'scan',
+      '127.17.3.0/27',
+      '-p',
+      '9000',
+      '--json',
+      '--seed',
+      '77',
+      '--shard',
+      shard,
+      '--audit-log',
+      auditLog,
+    ])
+    assert.equal(run.code, 0, run.stderr)
+    found.push(
+      run.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as ScanRecord).ip),
+    )
+  }
+  const all = found.flat()
+  assert.equal(new Set(all).size, all.length, 'no address in two shards')
+  assert.equal(all.length, 20)
+  assert.ok(
+    found.every((f) => f.length > 0 && f.length < 20),
+    found.map((f) => f.length).join(','),
+  )
 })
