@@ -95,7 +95,7 @@ export function registerScanCommand(program: Command): void {
     .option('--threads <n>', 'native engine threads (default: one per core)', integer(1, 16))
     .option('--grab-concurrency <n>', 'services grabbed at once', integer(1, 100_000), 200)
     .option('--seed <n>', 'permutation seed (default: random, printed)', integer(0, 2 ** 31 - 1))
-    .option('--shard <i/n>', 'walk shard i of n (0-based)')
+    .option('--shard <i/n>', 'walk shard i of n (0-based; needs --seed)')
     .option('--resume <state-file>', 'finish an interrupted scan from its state file')
     .option('--state <file>', 'where to save the resume state (default .mamori/scan-<id>.state.json)')
     .option('--out <file>', 'append records to FILE as JSON lines')
@@ -198,7 +198,7 @@ function printSummary(s: ScanSummary, flags: ScanFlags): void {
     return
   }
   const lines = [
-    `scan ${s.scan_id}: ${s.probed} probed (${s.engine} engine, ${s.rate} probes/s, ${formatDuration(s.duration_ms)})`,
+    `scan ${s.scan_id}: ${s.probed} probed (${s.engine} engine, ${s.rate} probes/s, ${formatDuration(s.duration_ms)}, seed ${s.seed}, shard ${s.shard})`,
     `  open ${s.open}  closed ${s.closed}  filtered ${s.filtered}  errors ${s.errors}  udp ${s.udp}`,
     `  ${s.records} records${flags.out ? ` written to ${flags.out}` : ''}`,
   ]
