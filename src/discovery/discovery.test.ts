@@ -121,7 +121,10 @@ for (const engine of engines) {
       assert.ok(free.elapsedMs < 3 * 400, `uncapped took ${free.elapsedMs} ms`)
     })
 
-    test('an unanswered probe still times out behind tens of thousands of fast answers', async () => {
+    const ringOnly = engine === 'js' ? 'only the native engine keeps a deadline ring' : false
+    test('an unanswered probe still times out behind tens of thousands of fast answers', {
+      skip: ringOnly,
+    }, async () => {
       // regression: the native deadline ring keeps entries of finished probes until they expire,
       // so at high rates it must grow rather than overwrite a live probe's deadline
       const targets: Probe[] = [{ ip: FILTER_HOST, port: 5002 }]

@@ -168,11 +168,12 @@ test('bad usage exits 2 with a message', async () => {
     [['scan'], /no targets given/],
     [['scan', '127.17.3.1', '--shard', '0/2'], /--shard needs --seed/],
   ]
-  for (const [args, pattern] of cases) {
-    const run = await mamori([...args, '--audit-log', auditLog])
+  const runs = await Promise.all(cases.map(([args]) => mamori([...args, '--audit-log', auditLog])))
+  cases.forEach(([args, pattern], i) => {
+    const run = runs[i] as Run
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`)
     assert.match(run.stderr, pattern)
-  }
+  })
 })
 
 test('Ctrl-C saves the position; --resume finishes the scan without repeats or gaps', async () => {
@@ -218,30 +219,31 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
 })
 
 test('shards with one seed split the space: disjoint, and together the whole', async () => {
-  const found: string[][] = []
-  for (const shard of ['0/3', '1/3', '2/3']) {
-    const run = await mamori([
-      'scan',
-      '127.17.3.0/27',
-      '-p',
-      '9000',
-      '--json',
-      '--seed',
-      '77',
-      '--shard',
-      shard,
-      '--audit-log',
-      auditLog,
-    ])
+  const runs = await Promise.all(
+    ['0/3', '1/3', '2/3'].map((shard) =>
+      mamori([
+        'scan',
+        '127.17.3.0/27',
+        '-p',
+        '9000',
+        '--json',
+        '--seed',
+        '77',
+        '--shard',
+        shard,
+        '--audit-log',
+        auditLog,
+      ]),
+    ),
+  )
+  const found = runs.map((run) => {
     assert.equal(run.code, 0, run.stderr)
-    found.push(
-      run.stdout
-        .trim()
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => (JSON.parse(l) as ScanRecord).ip),
-    )
-  }
+    return run.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as ScanRecord).ip)
+  })
   const all = found.flat()
   assert.equal(new Set(all).size, all.length, 'no address in two shards')
   assert.equal(all.length, 20)
