@@ -44,7 +44,15 @@ export class IPv4RangeSet {
 
   subtract(other: IPv4RangeSet): IPv4RangeSet {
     const out: [number, number][] = []
+    // skip, by binary search, the cuts that end before this set starts (a small set minus a big one)
     let j = 0
+    let hi = other.ranges.length
+    const first = this.ranges[0]?.[0] ?? 0
+    while (j < hi) {
+      const mid = (j + hi) >> 1
+      if ((other.ranges[mid] as IPv4Range)[1] < first) j = mid + 1
+      else hi = mid
+    }
     for (const [s0, e] of this.ranges) {
       let s = s0
       while (j < other.ranges.length && (other.ranges[j] as IPv4Range)[1] < s) j++

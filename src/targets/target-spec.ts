@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { MamoriError } from '../core/errors.js'
 import { parseAddressSpec } from '../scope/address-spec.js'
 import { parseIPv4 } from '../scope/ipv4.js'
-import { IPv4RangeSet } from '../scope/range-set.js'
+import { type IPv4Range, IPv4RangeSet } from '../scope/range-set.js'
 import type { ResolvedTarget } from '../scope/scope.js'
 
 const MAX_LIST_BYTES = 16 * 1024 * 1024
@@ -75,18 +75,20 @@ async function resolveOne(text: string, names: NameResolver): Promise<ResolvedTa
 
 /** `--exclude` values: CIDRs/ranges/addresses, or files of them (one per line). */
 export async function resolveExcludes(specs: readonly string[]): Promise<IPv4RangeSet> {
-  let set = IPv4RangeSet.empty
+  const ranges: IPv4Range[] = []
   for (const spec of specs) {
     const direct = parseAddressSpec(spec)
-    const lines = direct ? [] : await readList(spec, 'exclude')
-    if (direct) set = set.union(direct)
-    for (const line of lines) {
+    if (direct) {
+      ranges.push(...direct.ranges)
+      continue
+    }
+    for (const line of await readList(spec, 'exclude')) {
       const s = parseAddressSpec(line)
       if (!s) throw new MamoriError('ERR_TARGET_SYNTAX', `bad exclusion ${JSON.stringify(line)} in ${spec}`)
-      set = set.union(s)
+      ranges.push(...s.ranges)
     }
   }
-  return set
+  return IPv4RangeSet.of(ranges)
 }
 
 async function readList(path: string, what: string): Promise<string[]> {
