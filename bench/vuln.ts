@@ -29,6 +29,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '300000' },
     services: { type: 'string', default: '1000000' },
     distinct: { type: 'string', default: '5000' },
+    'record-cache': { type: 'string', default: '50000' },
     dir: { type: 'string', default: tmpdir() },
   },
 })
@@ -144,7 +145,7 @@ population.length = DISTINCT
 console.log(
   `service fingerprints: ${DISTINCT} distinct CPEs sampled from ${seen.size} built from real criteria`,
 )
-const matcher = new VulnMatcher(db, { cacheSize: 200_000 })
+const matcher = new VulnMatcher(db, { cacheSize: 200_000, recordCacheSize: Number(values['record-cache']) })
 let rng = 42
 const next = () => {
   rng = (rng * 1103515245 + 12345) & 0x7fffffff
