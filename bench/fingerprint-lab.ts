@@ -35,7 +35,13 @@ interface Tally {
 const tally = (): Tally => ({ predicted: 0, correct: 0, truth: 0, found: 0 })
 const t = { vendor: tally(), product: tally(), version: tally() }
 
-/** A prediction is right when it names what the banner identifies or the device itself. */
+/**
+ * A prediction is right when it names what the banner identifies or the device itself. Precision
+ * counts predictions the truth can judge: every vendor; a product or version only where the lab
+ * records what the service identifies (elsewhere a name, such as "BusyBox telnetd" read from the
+ * telnet negotiation, is counted apart as unjudged).
+ */
+const unjudged = { product: 0, version: 0 }
 function score(
   kind: keyof typeof t,
   got: string | undefined,
@@ -43,6 +49,10 @@ function score(
   identifiable: boolean,
 ) {
   const ok = got !== undefined && accepted.some((a) => a !== undefined && norm(a) === norm(got))
+  if (got !== undefined && kind !== 'vendor' && !identifiable && !ok) {
+    unjudged[kind]++
+    return true
+  }
   if (got !== undefined) {
     t[kind].predicted++
     if (ok) t[kind].correct++
@@ -111,6 +121,9 @@ try {
     console.log(
       `${k.padEnd(8)} ${pct(v.correct, v.predicted).padStart(6)} (${v.correct}/${v.predicted})   ${pct(v.found, v.truth).padStart(6)} (${v.found}/${v.truth})`,
     )
+  console.log(
+    `names the truth cannot judge (no service product recorded): product ${unjudged.product}, version ${unjudged.version}`,
+  )
   const counts = new Map<string, number>()
   for (const m of misses)
     counts.set(m.replace(/\d+\.\d[\w.-]*/g, 'N'), (counts.get(m.replace(/\d+\.\d[\w.-]*/g, 'N')) ?? 0) + 1)

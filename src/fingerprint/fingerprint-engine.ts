@@ -7,6 +7,10 @@ import { compareMatches, type Match, RuleSet, toCandidate } from './rule-set.js'
 import { mergeFields, toFingerprint } from './to-fingerprint.js'
 import { loadVocabulary, type Vocabulary } from './vocab.js'
 
+/** Candidates below this preference are hints: nmap softmatches, telnet option patterns. */
+const HINT_PREFERENCE = 0.6
+const PRODUCT_FIELDS = ['service.product', 'hw.product', 'os.product']
+
 /** Extra matchers that are not plain "one rule, one observation" (nmap's probe responses). */
 export interface ObservationMatcher {
   match(observations: readonly Observation[], port: number): Match[]
@@ -81,7 +85,8 @@ export class FingerprintEngine {
 
   /**
    * The fingerprint of one service. The best candidate decides; the fields of candidates that
-   * agree with it (same device vendor; per namespace, same product) fill what it leaves open.
+   * agree with it (same device vendor and OS; per namespace, same product) fill what it leaves
+   * open; hints (preference < 0.6) only fill a result that names no product yet.
    */
   fingerprint(observations: readonly Observation[], port: number): Fingerprint {
     const matches = this.candidates(observations, port)
@@ -90,7 +95,13 @@ export class FingerprintEngine {
       return matches.length > 0 ? { cpe: [], candidates: matches.map(toCandidate) } : { cpe: [] }
     }
     const fields = { ...best.fields }
-    for (const other of matches.slice(1)) if (other.confidence > 0) mergeFields(fields, other.fields)
+    const named = PRODUCT_FIELDS.some((k) => best.fields[k])
+    for (const other of matches.slice(1)) {
+      if (other.confidence <= 0) continue
+      // hints (a softmatch, the telnet options) never add to a result that names its product
+      if (named && other.rule.preference < HINT_PREFERENCE) continue
+      mergeFields(fields, other.fields)
+    }
     const fp: Fingerprint = toFingerprint(fields, this.vocab)
     fp.rule = `${best.rule.engine}:${best.rule.id.replace(/^(?:recog|nmap):/, '')}`
     fp.confidence = Math.round(best.confidence * 1000) / 1000

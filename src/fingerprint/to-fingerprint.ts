@@ -53,14 +53,15 @@ const NAMESPACES = ['hw', 'os', 'service'] as const
 
 /**
  * Adds to `into` the fields of a lower-ranked candidate that agrees with it: nothing when the
- * device vendor differs, and no field of a namespace whose product differs (a version must stay
- * with its product).
+ * device vendor, the OS family or the OS differs, and no field of a namespace whose product differs (a
+ * version must stay with its product).
  */
 export function mergeFields(into: Record<string, string>, other: Record<string, string>): void {
-  const vendor = (r: Record<string, string>) => (r['hw.vendor'] ?? r['os.vendor'])?.toLowerCase()
-  const a = vendor(into)
-  const b = vendor(other)
-  if (a && b && a !== b) return
+  const differ = (x: string | undefined, y: string | undefined) =>
+    !!x && !!y && x.toLowerCase() !== y.toLowerCase()
+  // another device maker or another platform: the candidates describe different things
+  if (differ(into['hw.vendor'] ?? into['os.vendor'], other['hw.vendor'] ?? other['os.vendor'])) return
+  if (differ(into['os.family'], other['os.family']) || differ(into['os.product'], other['os.product'])) return
   const blocked = NAMESPACES.filter((ns) => {
     const x = into[`${ns}.product`]
     const y = other[`${ns}.product`]
