@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { MamoriError } from '../core/errors.js'
 import { parseAddressSpec } from './address-spec.js'
-import type { IPv4RangeSet } from './range-set.js'
+import { IPv4RangeSet } from './range-set.js'
 import { allowedByEntries, LOOPBACK, type Scope } from './scope.js'
 
 const MAX_SCOPE_BYTES = 1024 * 1024
@@ -49,8 +49,8 @@ export async function loadScopeFile(path: string): Promise<Scope> {
   }
   const file = parsed.data
   const sets = (list: string[]) => list.map((s) => parseAddressSpec(s) as IPv4RangeSet)
-  let allowed = allowedByEntries(sets(file.cidrs)).union(LOOPBACK)
-  for (const ex of sets(file.exclude)) allowed = allowed.subtract(ex)
+  const excluded = IPv4RangeSet.of(sets(file.exclude).flatMap((ex) => ex.ranges))
+  const allowed = allowedByEntries(sets(file.cidrs)).union(LOOPBACK).subtract(excluded)
   return {
     name: path,
     file: path,
