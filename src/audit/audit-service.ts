@@ -16,7 +16,7 @@ import type { TranscriptLine } from './transcript.js'
 export const DEFAULT_PAUSE_MS = 100
 /** Consecutive network failures after which a device is left alone. */
 const MAX_ERRORS = 2
-/** Consecutive ambiguous answers after which trying more only costs time (a device that never decides). */
+/** Consecutive undecided answers (ambiguous, or errors among them) after which trying more only costs time. */
 const MAX_UNKNOWN = 5
 
 export interface AuditOptions {
@@ -174,6 +174,15 @@ async function runPlan(
         lastStatus = outcome.status ?? 'io-error'
         if (++errors >= MAX_ERRORS) {
           return { result: 'unknown', tried, status: lastStatus, evidence: { reason: outcome.reason } }
+        }
+        // an error between ambiguous answers does not restart their count
+        if (unknowns > 0 && ++unknowns >= MAX_UNKNOWN) {
+          return {
+            result: 'unknown',
+            tried,
+            status: lastStatus,
+            evidence: { reason: `${unknowns} undecided answers in a row` },
+          }
         }
         continue
       case 'lockout':
