@@ -41,6 +41,8 @@ async function auditLab(
           // every lab default sits well inside the first 60 (vendor first); keeps the test short
           deviceBudget: 60,
           reveal: true,
+          // patient reads: a loaded CI machine must not turn a slow answer into a miss
+          limits: { readTimeoutMs: 5000, deadlineMs: 20_000 },
         })
         const where = `${device.family} ${device.ip}:${service.port}/${service.protocol}`
         const password = (audit.evidence as { password?: string } | undefined)?.password
