@@ -48,7 +48,7 @@ async function device(spec: TelnetDeviceSpec) {
 }
 
 const audit = (record: ScanRecord) =>
-  auditService(record, { dictionaries: dict, pauseMs: 0, limits: { readTimeoutMs: 1500 } })
+  auditService(record, { dictionaries: dict, pauseMs: 0, limits: { readTimeoutMs: 3000 } })
 
 const BUSYBOX = {
   negotiate: true,
