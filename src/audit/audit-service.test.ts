@@ -43,7 +43,7 @@ function record(ip: string, port: number, protocol: string, data: unknown): Scan
   }
 }
 
-const fast = { dictionaries: dict, pauseMs: 0, limits: { readTimeoutMs: 400, deadlineMs: 3000 } }
+const fast = { dictionaries: dict, pauseMs: 0, limits: { readTimeoutMs: 1000, deadlineMs: 4000 } }
 const telnetHint = {
   banner: '',
   prompt_kind: 'login',
