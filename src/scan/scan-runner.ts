@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import type { ConnectionLimits } from '../core/connection.js'
 import { MamoriError } from '../core/errors.js'
 import type { ScanRecord } from '../core/record.js'
@@ -25,7 +26,10 @@ export interface ScanRunOptions {
   sinks: readonly RecordSink[]
   /** Aborting stops the scan where it is and saves the resume state. */
   signal?: AbortSignal
-  /** Resume state path, written on interrupt and every `stateEveryMs` during long scans. */
+  /**
+   * Resume state path: written on interrupt or failure and every `stateEveryMs` during long scans;
+   * removed when the scan finishes.
+   */
   stateFile?: string
   stateEveryMs?: number
   onProgress?: (p: ScanProgress) => void
@@ -164,8 +168,7 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     }
   })
 
-  const saveState = async (finished: boolean) => {
-    if (!o.stateFile) return
+  const saveState = async (path: string) => {
     const snap = tracker.snapshot()
     const state: ResumeState = {
       version: 1,
@@ -180,15 +183,16 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
       space_hash: plan.spaceHash,
       watermark: snap.watermark,
       done_above: snap.doneAbove,
-      finished,
     }
-    await writeResumeState(o.stateFile, state)
+    await writeResumeState(path, state)
   }
   let stateWritten = plan.resumed
-  const stateTimer = o.stateFile
+  let pendingSave: Promise<void> = Promise.resolve()
+  const stateFile = o.stateFile
+  const stateTimer = stateFile
     ? setInterval(() => {
         stateWritten = true
-        saveState(false).catch(() => undefined)
+        pendingSave = pendingSave.then(() => saveState(stateFile)).catch(() => undefined)
       }, o.stateEveryMs ?? 10_000)
     : undefined
 
@@ -229,13 +233,18 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     if (stateTimer) clearInterval(stateTimer)
     if (progressTimer) clearInterval(progressTimer)
   }
+  const interrupted = stopping && !failure
+  if (stateFile) {
+    await pendingSave
+    // stopped early (Ctrl-C or a failure): keep the place; finished: nothing is left to resume
+    if (stopping) await saveState(stateFile)
+    else if (stateWritten) await rm(stateFile, { force: true })
+  }
   if (failure) {
     throw failure instanceof MamoriError
       ? failure
       : new MamoriError('ERR_IO', `scan stopped: ${(failure as Error).message}`, { cause: failure })
   }
-  const interrupted = stopping
-  if (interrupted || stateWritten) await saveState(!interrupted)
   o.onProgress?.(progressOf())
   const duration = performance.now() - started
   return {
@@ -255,6 +264,6 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     duration_ms: Math.round(duration),
     rate: Math.round(duration > 0 ? (stats.probed * 1000) / duration : 0),
     interrupted,
-    ...(o.stateFile && (interrupted || stateWritten) ? { state_file: o.stateFile } : {}),
+    ...(stateFile && interrupted ? { state_file: stateFile } : {}),
   }
 }

@@ -21,7 +21,6 @@ export const resumeStateSchema = z.strictObject({
   watermark: z.number().int().nonnegative(),
   /** Finished positions above the watermark. */
   done_above: z.array(z.number().int().nonnegative()),
-  finished: z.boolean(),
 })
 
 export type ResumeState = z.infer<typeof resumeStateSchema>

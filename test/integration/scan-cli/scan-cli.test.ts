@@ -208,6 +208,7 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
   const keys = (await records(out)).map((r) => `${r.ip}:${r.port}`)
   assert.equal(new Set(keys).size, keys.length, 'no service twice')
   assert.equal(keys.length, 20, 'every service once')
+  assert.equal(existsSync(state), false, 'the finished scan removed its state file')
   const audit = (await readFile(auditLog, 'utf8'))
     .trim()
     .split('\n')
