@@ -9,7 +9,6 @@ import { loadVocabulary, type Vocabulary } from './vocab.js'
 
 /** Candidates below this preference are hints: nmap softmatches, telnet option patterns. */
 const HINT_PREFERENCE = 0.6
-const PRODUCT_FIELDS = ['service.product', 'hw.product', 'os.product']
 
 /** Extra matchers that are not plain "one rule, one observation" (nmap's probe responses). */
 export interface ObservationMatcher {
@@ -86,7 +85,7 @@ export class FingerprintEngine {
   /**
    * The fingerprint of one service. The best candidate decides; the fields of candidates that
    * agree with it (same device vendor and OS; per namespace, same product) fill what it leaves
-   * open; hints (preference < 0.6) only fill a result that names no product yet.
+   * open; hints (preference < 0.6) only name a service the result leaves unnamed, on its platform.
    */
   fingerprint(observations: readonly Observation[], port: number): Fingerprint {
     const matches = this.candidates(observations, port)
@@ -95,11 +94,15 @@ export class FingerprintEngine {
       return matches.length > 0 ? { cpe: [], candidates: matches.map(toCandidate) } : { cpe: [] }
     }
     const fields = { ...best.fields }
-    const named = PRODUCT_FIELDS.some((k) => best.fields[k])
+    const family = best.fields['os.family']?.toLowerCase()
     for (const other of matches.slice(1)) {
       if (other.confidence <= 0) continue
-      // hints (a softmatch, the telnet options) never add to a result that names its product
-      if (named && other.rule.preference < HINT_PREFERENCE) continue
+      // hints (a softmatch, the telnet options) only name a service the result leaves unnamed,
+      // and only on the platform the result names, if it names one
+      if (other.rule.preference < HINT_PREFERENCE) {
+        if (best.fields['service.product']) continue
+        if (family && other.fields['os.family']?.toLowerCase() !== family) continue
+      }
       mergeFields(fields, other.fields)
     }
     const fp: Fingerprint = toFingerprint(fields, this.vocab)
