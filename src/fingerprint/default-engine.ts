@@ -3,12 +3,24 @@ import type { Enricher } from '../core/sink.js'
 import { FingerprintEngine } from './fingerprint-engine.js'
 import { createFingerprintEnricher } from './fingerprint-enricher.js'
 import { DEFAULT_NMAP_PROBES } from './nmap/load-nmap-probes.js'
+import type { ProbeOptions } from './nmap/nmap-prober.js'
 
 export interface EngineSources {
   /** Recog `xml/` folder; default `MAMORI_RECOG`. mamori does not ship Recog. */
   recog?: string
   /** nmap-service-probes; default `MAMORI_NMAP_PROBES`, else the installed nmap's when present. `off` disables. */
   nmap?: string
+}
+
+/**
+ * `MAMORI_FP_PROBE=<intensity>` turns on nmap-style active probing of silent, unrecognised TCP
+ * services in the scan pipeline (off by default: one connection per probe).
+ */
+function activeProbeFromEnv(env = process.env): ProbeOptions | undefined {
+  const v = env.MAMORI_FP_PROBE
+  if (!v || v === 'off') return undefined
+  const intensity = Number(v)
+  return Number.isInteger(intensity) && intensity >= 0 && intensity <= 9 ? { intensity } : { intensity: 7 }
 }
 
 /** Resolves where each rule database comes from: flags first, then the environment, then nmap's install. */
@@ -43,7 +55,9 @@ export function createDefaultFingerprintEnricher(sources: EngineSources = {}): E
   return {
     name: 'fingerprint',
     enrich(record) {
-      inner ??= createFingerprintEnricher(loadConfiguredEngine(sources))
+      inner ??= createFingerprintEnricher(loadConfiguredEngine(sources), {
+        activeProbe: activeProbeFromEnv(),
+      })
       return inner.enrich(record)
     },
   }

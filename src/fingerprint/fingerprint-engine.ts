@@ -88,7 +88,11 @@ export class FingerprintEngine {
    * open; hints (preference < 0.6) only name a service the result leaves unnamed, on its platform.
    */
   fingerprint(observations: readonly Observation[], port: number): Fingerprint {
-    const matches = this.candidates(observations, port)
+    return this.decide(this.candidates(observations, port))
+  }
+
+  /** The fingerprint from candidates already found (best first), by the same rule. */
+  decide(matches: Match[]): Fingerprint {
     const best = matches[0]
     if (!best || best.confidence <= 0) {
       return matches.length > 0 ? { cpe: [], candidates: matches.map(toCandidate) } : { cpe: [] }

@@ -3,6 +3,7 @@ import type { Observation, ScanRecord } from '../core/record.js'
 import type { Enricher } from '../core/sink.js'
 import { builtinModules } from '../modules/index.js'
 import type { FingerprintEngine } from './fingerprint-engine.js'
+import { type ProbeOptions, probeService } from './nmap/nmap-prober.js'
 
 /**
  * The observations of a record: what its protocol module's `describe` derives from
@@ -65,11 +66,35 @@ function nmapResponse(record: ScanRecord): Observation | undefined {
   return undefined
 }
 
+export interface FingerprintEnricherOptions {
+  /**
+   * Send nmap's probes (rarity order, bounded by the intensity) to TCP services that sent nothing
+   * and that no module recognised, as nmap -sV does. Off unless given: it costs a connection per probe.
+   */
+  activeProbe?: ProbeOptions
+}
+
 /** The pipeline stage that sets `record.fingerprint`. */
-export function createFingerprintEnricher(engine: FingerprintEngine): Enricher {
+export function createFingerprintEnricher(
+  engine: FingerprintEngine,
+  options: FingerprintEnricherOptions = {},
+): Enricher {
   return {
     name: 'fingerprint',
-    enrich(record) {
+    async enrich(record) {
+      const silent = record.protocol === 'unknown' && record.transport === 'tcp' && !record.banner
+      if (options.activeProbe && silent && record.status === 'success' && engine.nmapProbes.length > 0) {
+        const probed = await probeService(
+          { ip: record.ip, port: record.port, transport: 'tcp' },
+          engine.nmapProbes,
+          engine.rules,
+          options.activeProbe,
+        )
+        if (probed.matches.length > 0) {
+          record.fingerprint = engine.decide(probed.matches)
+          return
+        }
+      }
       const observations = observationsOf(record)
       if (observations.length === 0) return
       record.fingerprint = engine.fingerprint(observations, record.port)

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import net from 'node:net'
 import { after, before, test } from 'node:test'
+import type { ScanRecord } from '../../core/record.js'
+import { FingerprintEngine } from '../fingerprint-engine.js'
+import { createFingerprintEnricher } from '../fingerprint-enricher.js'
 import { RuleSet } from '../rule-set.js'
 import { DEFAULT_NMAP_PROBES, loadNmapProbes, loadNmapProbesFile } from './load-nmap-probes.js'
 import { probeService } from './nmap-prober.js'
@@ -105,4 +108,28 @@ test("with nmap's real probe file, the HTTP answer is recognised", {
     },
   )
   assert.equal(result.match?.fields['service.product'], 'lighttpd')
+})
+
+test('the enricher probes a silent unrecognised service when asked to, and only then', async () => {
+  const load = loadNmapProbes(SAMPLE, 'sample')
+  const engine = new FingerprintEngine(load.rules, [], {}, load.probes)
+  const silent = (): ScanRecord => ({
+    ip: HOST,
+    port: 40180,
+    transport: 'tcp',
+    protocol: 'unknown',
+    timestamp: new Date(0).toISOString(),
+    scan_id: 's',
+    status: 'success',
+    banner: '',
+    data: {},
+  })
+  const passive = silent()
+  await createFingerprintEnricher(engine).enrich(passive)
+  assert.equal(passive.fingerprint, undefined)
+  const active = silent()
+  await createFingerprintEnricher(engine, { activeProbe: { maxWaitMs: 300 } }).enrich(active)
+  assert.equal(active.fingerprint?.product, 'lighttpd')
+  assert.equal(active.fingerprint?.version, '1.4.69')
+  assert.match(active.fingerprint?.rule ?? '', /^nmap:GetRequest:\d+$/)
 })
