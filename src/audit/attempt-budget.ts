@@ -9,8 +9,4 @@ export class AttemptBudget {
     this.used++
     return true
   }
-
-  get spent(): number {
-    return this.used
-  }
 }

@@ -9,8 +9,3 @@ export interface Credential {
   /** Protocols the default applies to; absent means any. */
   protocols?: string[]
 }
-
-/** What a credential looks like wherever it may be printed or logged: the password masked. */
-export function describeCredential(c: Credential): string {
-  return `${c.id} (${JSON.stringify(c.username)} / ${c.password === '' ? '<empty>' : '********'})`
-}

@@ -60,7 +60,7 @@ function utf8(s: string): Buffer {
 }
 
 /** CONNECT 3.1.1, clean session, username and password flags (0xC2). */
-export function connectWithPassword(username: string, password: string): Buffer {
+function connectWithPassword(username: string, password: string): Buffer {
   const id = `mamori-${randomBytes(4).toString('hex')}`
   const body = Buffer.concat([
     utf8('MQTT'),
