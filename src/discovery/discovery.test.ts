@@ -14,8 +14,8 @@ import { loadNativeBinding } from './native-engine.js'
 import type { ProbeState } from './probe-engine.js'
 import { type FullBacklogPeers, startFullBacklogPeers } from './testing/full-backlog.js'
 
-// This file's loopback block: 127.17.1.0/24.
-const ip = (last: number) => parseIPv4(`127.17.1.${last}`) as number
+// This file's loopback block: 127.19.101.0/24.
+const ip = (last: number) => parseIPv4(`127.19.101.${last}`) as number
 const OPEN_HOST = ip(10)
 const FILTER_HOST = ip(11)
 const CAP_HOST = ip(12)

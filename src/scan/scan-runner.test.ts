@@ -14,7 +14,7 @@ import { JsonlFileSink } from './jsonl-file-sink.js'
 import { buildScanPlan } from './scan-plan.js'
 import { type GrabFunction, runScan } from './scan-runner.js'
 
-// This file's loopback block: 127.17.2.0/24; every address 127.17.2.1-64 has port 8000 open.
+// This file's loopback block: 127.19.102.0/24; every address 127.19.102.1-64 has port 8000 open.
 const HOSTS = 64
 const servers: net.Server[] = []
 const dir = await mkdtemp(join(tmpdir(), 'mamori-scan-runner-'))
@@ -23,7 +23,7 @@ before(async () => {
   for (let h = 1; h <= HOSTS; h++) {
     const s = net.createServer((c) => c.destroy())
     servers.push(s)
-    await new Promise<void>((r) => s.listen({ host: `127.17.2.${h}`, port: 8000 }, r))
+    await new Promise<void>((r) => s.listen({ host: `127.19.102.${h}`, port: 8000 }, r))
   }
 })
 after(async () => {
@@ -64,7 +64,7 @@ async function readRecords(path: string): Promise<ScanRecord[]> {
 }
 
 const request = {
-  targets: [`127.17.2.1-${HOSTS}`, '127.17.2.200-127.17.2.210'],
+  targets: [`127.19.102.1-${HOSTS}`, '127.19.102.200-127.19.102.210'],
   ports: '8000,8001',
   exclude: [],
   seed: 11,
@@ -174,12 +174,12 @@ test('an interrupted scan resumes without repeating or skipping a target', async
 
 test('a resume state that no longer matches the space is refused', async () => {
   const state = await readResumeState(join(dir, 'interrupted.state.json'))
-  await assert.rejects(buildScanPlan(request, { ...state, exclude: ['127.17.2.1'] }), /different space/)
+  await assert.rejects(buildScanPlan(request, { ...state, exclude: ['127.19.102.1'] }), /different space/)
 })
 
 test('UDP ports skip discovery and reach the grab stage as udp targets', async () => {
   const plan = await buildScanPlan({
-    targets: ['127.17.2.230-232'],
+    targets: ['127.19.102.230-232'],
     ports: '8001,U:5683',
     exclude: [],
     seed: 2,
@@ -201,9 +201,9 @@ test('UDP ports skip discovery and reach the grab stage as udp targets', async (
   assert.equal(summary.probed, 3, 'only the TCP port was probed')
   assert.equal(summary.closed, 3)
   assert.deepEqual(seen.map((t) => `${t.ip}:${t.port}/${t.transport}`).sort(), [
-    '127.17.2.230:5683/udp',
-    '127.17.2.231:5683/udp',
-    '127.17.2.232:5683/udp',
+    '127.19.102.230:5683/udp',
+    '127.19.102.231:5683/udp',
+    '127.19.102.232:5683/udp',
   ])
   assert.equal(stats.calls.length, 3)
 })
@@ -219,7 +219,7 @@ test('a missing, corrupt or malformed resume state is refused with ERR_RESUME', 
       JSON.stringify({
         version: 1,
         scan_id: 'x',
-        targets: ['127.17.2.1'],
+        targets: ['127.19.102.1'],
         ports: '80',
         exclude: [],
         scope_file: null,

@@ -189,17 +189,17 @@ test('the audit log gets one JSON line per scan, appended', async () => {
 })
 
 test('hostnames are resolved once and every address they stand for is checked', async () => {
-  // this test's DNS server: 127.17.5.53 (block 127.17.5.0/24)
-  const dns = await startTinyDnsServer('127.17.5.53', {
-    'cam.lab.test': ['127.17.5.9'],
-    'split.lab.test': ['127.17.5.10', '8.8.4.4'],
+  // this test's DNS server: 127.19.105.53 (block 127.19.105.0/24)
+  const dns = await startTinyDnsServer('127.19.105.53', {
+    'cam.lab.test': ['127.19.105.9'],
+    'split.lab.test': ['127.19.105.10', '8.8.4.4'],
     'outside.lab.test': ['192.0.2.10'],
     'v6only.lab.test': [],
   })
   try {
     const opts = { dnsServers: [dns.address] }
     const [cam] = await resolveTargets(['cam.lab.test'], opts)
-    assert.equal(cam?.addresses.toString(), '127.17.5.9')
+    assert.equal(cam?.addresses.toString(), '127.19.105.9')
     const check2 = async (name: string) =>
       enforceScope(loopbackScope, await resolveTargets([name], opts), IPv4RangeSet.empty)
     await assert.rejects(

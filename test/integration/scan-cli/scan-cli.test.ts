@@ -11,7 +11,7 @@ import { repoRoot } from '../../../src/core/paths.js'
 import type { ScanRecord } from '../../../src/core/record.js'
 import { startLab } from '../../../src/lab/lab.js'
 
-// This file's loopback blocks: 127.17.3.0/24 (listeners), 127.17.4.0/24 (lab).
+// This file's loopback blocks: 127.19.103.0/24 (listeners), 127.19.104.0/24 (lab).
 const fromDist = fileURLToPath(import.meta.url).includes(`${join(repoRoot, 'dist')}`)
 const CLI = fromDist
   ? [join(repoRoot, 'bin', 'mamori.js')]
@@ -64,13 +64,13 @@ async function auditLines(): Promise<number> {
   return existsSync(auditLog) ? (await readFile(auditLog, 'utf8')).trim().split('\n').length : 0
 }
 
-// Listeners on 127.17.3.1-20 port 9000 that count every connection they get.
+// Listeners on 127.19.103.1-20 port 9000 that count every connection they get.
 const hits = new Map<string, number>()
 const servers: net.Server[] = []
 const conns = new Set<net.Socket>()
 before(async () => {
   for (let h = 1; h <= 20; h++) {
-    const host = `127.17.3.${h}`
+    const host = `127.19.103.${h}`
     const s = net.createServer((c) => {
       hits.set(host, (hits.get(host) ?? 0) + 1)
       conns.add(c)
@@ -89,7 +89,7 @@ after(async () => {
 })
 
 test('scan of the lab finds every open service at the default rate and writes one record each', async () => {
-  const lab = await startLab({ net: '127.17.4.0/24', seed: 5 })
+  const lab = await startLab({ net: '127.19.104.0/24', seed: 5 })
   try {
     const expected = lab.truth.devices.flatMap((d) =>
       d.services.filter((s) => s.transport === 'tcp').map((s) => `${d.ip}:${s.port}`),
@@ -98,7 +98,7 @@ test('scan of the lab finds every open service at the default rate and writes on
     const out = join(dir, 'lab.jsonl')
     const run = await mamori([
       'scan',
-      '127.17.4.0/24',
+      '127.19.104.0/24',
       '--ports',
       `iot,${ports}`,
       '--out',
@@ -120,13 +120,18 @@ test('scan of the lab finds every open service at the default rate and writes on
 })
 
 test('--json prints records on stdout and the summary on stderr', async () => {
-  const run = await mamori(['scan', '127.17.3.1-4', '-p', '9000,9001', '--json', '--audit-log', auditLog])
+  const run = await mamori(['scan', '127.19.103.1-4', '-p', '9000,9001', '--json', '--audit-log', auditLog])
   assert.equal(run.code, 0, run.stderr)
   const lines = run.stdout
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as ScanRecord)
-  assert.deepEqual(lines.map((r) => r.ip).sort(), ['127.17.3.1', '127.17.3.2', '127.17.3.3', '127.17.3.4'])
+  assert.deepEqual(lines.map((r) => r.ip).sort(), [
+    '127.19.103.1',
+    '127.19.103.2',
+    '127.19.103.3',
+    '127.19.103.4',
+  ])
   assert.ok(lines.every((r) => r.port === 9000 && r.protocol === 'ssh' && r.banner.includes('OpenSSH_7.4')))
   const summary = JSON.parse(run.stderr.trim()).summary
   assert.equal(summary.open, 4)
@@ -134,12 +139,12 @@ test('--json prints records on stdout and the summary on stderr', async () => {
 })
 
 test('an out-of-scope target refuses the whole scan with exit 2 before any packet', async () => {
-  const before = hits.get('127.17.3.5') ?? 0
+  const before = hits.get('127.19.103.5') ?? 0
   const lines = await auditLines()
   const out = join(dir, 'refused.jsonl')
   const run = await mamori([
     'scan',
-    '127.17.3.5',
+    '127.19.103.5',
     '8.8.8.8',
     '-p',
     '9000',
@@ -150,7 +155,7 @@ test('an out-of-scope target refuses the whole scan with exit 2 before any packe
   ])
   assert.equal(run.code, 2)
   assert.match(run.stderr, /refused target 8\.8\.8\.8: it is outside scope loopback/)
-  assert.equal(hits.get('127.17.3.5') ?? 0, before, 'the in-scope target got no connection')
+  assert.equal(hits.get('127.19.103.5') ?? 0, before, 'the in-scope target got no connection')
   assert.equal(existsSync(out), false, 'no output file')
   assert.equal(await auditLines(), lines, 'a refused scan is not a scan')
 })
@@ -159,14 +164,14 @@ test('bad usage exits 2 with a message', async () => {
   const bad = join(dir, 'bad-scope.yaml')
   await writeFile(bad, 'owner: x\ncidrs: nope\n')
   const cases: [string[], RegExp][] = [
-    [['scan', '127.17.3.1', '-p', '80-20'], /bad port list "80-20".*goes backwards/],
-    [['scan', '127.17.3.1', '-p', 'telnetz'], /"telnetz" is not a port, range or preset/],
-    [['scan', '127.17.3.1', '--scope', bad], /scope file .*bad-scope\.yaml is invalid/],
+    [['scan', '127.19.103.1', '-p', '80-20'], /bad port list "80-20".*goes backwards/],
+    [['scan', '127.19.103.1', '-p', 'telnetz'], /"telnetz" is not a port, range or preset/],
+    [['scan', '127.19.103.1', '--scope', bad], /scope file .*bad-scope\.yaml is invalid/],
     [['scan', '300.1.2.3'], /bad target "300\.1\.2\.3"/],
-    [['scan', '127.17.3.1', '--rate', 'fast'], /expected a whole number/],
-    [['scan', '127.17.3.1', '--shard', '3/2'], /bad shard/],
+    [['scan', '127.19.103.1', '--rate', 'fast'], /expected a whole number/],
+    [['scan', '127.19.103.1', '--shard', '3/2'], /bad shard/],
     [['scan'], /no targets given/],
-    [['scan', '127.17.3.1', '--shard', '0/2'], /--shard needs --seed/],
+    [['scan', '127.19.103.1', '--shard', '0/2'], /--shard needs --seed/],
   ]
   const runs = await Promise.all(cases.map(([args]) => mamori([...args, '--audit-log', auditLog])))
   cases.forEach(([args, pattern], i) => {
@@ -181,7 +186,7 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
   const state = join(dir, 'resume.state.json')
   const args = [
     'scan',
-    '127.17.3.0/24',
+    '127.19.103.0/24',
     '-p',
     '9000-9003',
     '--out',
@@ -215,7 +220,7 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
     .map((l) => JSON.parse(l))
   const last = audit[audit.length - 1]
   assert.equal(last.options.resumed, true)
-  assert.deepEqual(last.targets, ['127.17.3.0/24'])
+  assert.deepEqual(last.targets, ['127.19.103.0/24'])
   assert.equal(last.scope, 'loopback (default scope)')
 })
 
@@ -224,7 +229,7 @@ test('shards with one seed split the space: disjoint, and together the whole', a
     ['0/3', '1/3', '2/3'].map((shard) =>
       mamori([
         'scan',
-        '127.17.3.0/27',
+        '127.19.103.0/27',
         '-p',
         '9000',
         '--json',
