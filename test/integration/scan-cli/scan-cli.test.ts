@@ -201,9 +201,9 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
   let startedAt = 0
   const started = async () => {
     if (!startedAt && (await auditLines()) > lines) startedAt = Date.now()
-    return startedAt > 0 && Date.now() - startedAt > 400
+    return startedAt > 0 && Date.now() - startedAt > 300
   }
-  const first = await mamori([...args, '--rate', '300', '--state', state], { interruptWhen: started })
+  const first = await mamori([...args, '--rate', '100', '--state', state], { interruptWhen: started })
   assert.equal(first.code, 1, first.stderr)
   assert.match(first.stdout, /interrupted: resume with {2}mamori scan --resume /)
   const partial = await records(out)
