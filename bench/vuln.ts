@@ -2,7 +2,8 @@
  * Vulnerability intelligence benchmark (docs/benchmarks.md, "Vulnerability intelligence").
  *
  * 1. Generates a full-NVD-sized feed (default 300,000 records, NVD JSON 1.1 format) by varying
- *    the real records of ../shared/data/vulns (ids and modification times changed, content kept).
+ *    the real records of ../shared/data/vulns: each copy gets new ids and modification times and
+ *    its own product names (`_r1`, `_r2` …), keeping every product's real number of CVEs.
  * 2. Imports it into a fresh SQLite vulnerability database with `importInputs` (streaming),
  *    sampling peak RSS; the peer figure is the naive way, JSON.parse of the whole file.
  * 3. Matches 1,000,000 services (fingerprints drawn from the real CPEs and version bounds, with
@@ -17,6 +18,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { gunzipSync } from 'node:zlib'
 import { sharedData } from '../src/testing/shared-data.js'
+import { attr, formatCpe, parseCpe, withAttr } from '../src/vuln/cpe/cpe.js'
 import { VulnDb } from '../src/vuln/db/vuln-db.js'
 import { importInputs } from '../src/vuln/import/import-inputs.js'
 import { evaluateRecord } from '../src/vuln/match/applicability.js'
@@ -65,7 +67,12 @@ let t = performance.now()
       },
       lastModifiedDate: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00Z`,
     }
-    await write(`${i ? ',' : ''}${JSON.stringify(item)}`)
+    let text = JSON.stringify(item)
+    // each copy names its own product line (`hg532_firmware_r3`), so products keep the real
+    // number of CVEs each instead of 15 copies of every one
+    if (round > 0)
+      text = text.replace(/(cpe:2\.3:[aoh]:(?:[^:\\]|\\\\.)+:)((?:[^:\\]|\\\\.)+)/g, `$1$2_r${round}`)
+    await write(`${i ? ',' : ''}${text}`)
   }
   await write(']}')
   await new Promise<void>((r) => out.end(r))
@@ -142,6 +149,17 @@ for (let i = population.length - 1; i > 0; i--) {
   ;[population[i], population[j]] = [population[j] as string, population[i] as string]
 }
 population.length = DISTINCT
+// spread the fingerprints over the product lines of every copy
+const ROUNDS = Math.ceil(RECORDS / real.length)
+for (let i = 0; i < population.length; i++) {
+  const r = i % ROUNDS
+  if (r > 0) {
+    const w = parseCpe(population[i] as string)
+    population[i] = formatCpe(
+      withAttr(w, 'product', { kind: 'value', v: `${(attr(w, 'product') as { v: string }).v}_r${r}` }),
+    )
+  }
+}
 console.log(
   `service fingerprints: ${DISTINCT} distinct CPEs sampled from ${seen.size} built from real criteria`,
 )
