@@ -14,6 +14,8 @@ export interface GrabOptions {
   /** The modules to choose from (default: the built-in list). */
   modules?: readonly ProtocolModule<unknown>[]
   udpLimits?: Partial<UdpLimits>
+  /** The scan may try credentials (`--audit-credentials` within scope): e.g. SNMP's `public` community. */
+  credentialAudit?: boolean
   /** How long a port with no known protocol may stay silent before we send the generic probe. */
   bannerWaitMs?: number
 }
@@ -37,7 +39,13 @@ export async function grabService(target: Target, options: GrabOptions): Promise
   }
   const run = async (module: ProtocolModule<unknown>, conn?: Connection): Promise<Attempt> => {
     const used = conn ?? (await dial())
-    const outcome = await module.grab({ target, conn: used, limits, redial: dial })
+    const outcome = await module.grab({
+      target,
+      conn: used,
+      limits,
+      redial: dial,
+      credentialAudit: options.credentialAudit === true,
+    })
     return { module, outcome, received: used.received }
   }
   const finish = (attempt: Attempt) => toRecord(target, options.scanId, attempt)
@@ -112,6 +120,7 @@ async function grabDatagrams(
       target,
       limits,
       udp: exchange,
+      credentialAudit: options.credentialAudit === true,
       get conn(): Connection {
         throw new Error(`${module.name} is a UDP module: it has no TCP connection`)
       },

@@ -13,7 +13,7 @@ import type { ScanPlan } from './scan-plan.js'
 /** The grab stage's contract (src/grab/grab-service.ts). */
 export type GrabFunction = (
   target: Target,
-  options: { scanId: string; limits?: Partial<ConnectionLimits> },
+  options: { scanId: string; limits?: Partial<ConnectionLimits>; credentialAudit?: boolean },
 ) => Promise<ScanRecord>
 
 export interface ScanRunOptions {
@@ -22,6 +22,8 @@ export interface ScanRunOptions {
   grab: GrabFunction
   grabConcurrency: number
   grabLimits?: Partial<ConnectionLimits>
+  /** Passed to the grab stage: modules may try a credential (SNMP community) only when true. */
+  credentialAudit?: boolean
   enrichers: readonly Enricher[]
   sinks: readonly RecordSink[]
   /** Aborting stops the scan where it is and saves the resume state. */
@@ -122,7 +124,16 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
 
   const grabOne = async (p: Pending) => {
     const target: Target = { ip: formatIPv4(p.ip), port: p.port, transport: p.transport }
-    const record = await o.grab(target, { scanId: plan.scanId, limits: o.grabLimits })
+    const record = await o.grab(target, {
+      scanId: plan.scanId,
+      limits: o.grabLimits,
+      credentialAudit: o.credentialAudit === true,
+    })
+    if (p.transport === 'udp' && !answered(record)) {
+      // UDP has no discovery stage: a port that never answered is not a service
+      tracker.finish(p.ticket)
+      return
+    }
     for (const e of o.enrichers) {
       try {
         await e.enrich(record)
@@ -266,4 +277,8 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     interrupted,
     ...(stateFile && interrupted ? { state_file: stateFile } : {}),
   }
+}
+
+function answered(record: ScanRecord): boolean {
+  return record.status !== 'connection-refused' && record.status !== 'io-timeout'
 }

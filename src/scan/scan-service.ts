@@ -63,6 +63,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
       grab: o.grab ?? grabService,
       grabConcurrency: o.grabConcurrency,
       grabLimits: o.grabLimits,
+      credentialAudit: o.audit !== undefined,
       enrichers: o.audit ? withAuditStage(enrichers, plan.scope, o.audit, o.signal) : enrichers,
       sinks,
       signal: o.signal,

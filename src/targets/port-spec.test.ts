@@ -19,7 +19,7 @@ test('presets expand by name and mix with explicit ports', () => {
     assert.ok(iot.tcp.includes(p), `iot has ${p}`)
   }
   assert.deepEqual(parsePortSpec('mirai,U:161'), { tcp: [23, 2323], udp: [161] })
-  assert.deepEqual(parsePortSpec('iot-udp').udp, [1900])
+  assert.deepEqual(parsePortSpec('iot-udp').udp, [161, 1900, 5683])
   assert.deepEqual(parsePortSpec('IOT'), iot)
 })
 

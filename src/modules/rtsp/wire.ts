@@ -48,7 +48,7 @@ export function parseResponse(data: Buffer): RtspResponse | undefined {
     headers,
     body: data.subarray(bodyStart, bodyStart + wanted),
     // a cut body still ends this response: the rest of it is never read as the next one
-    length: bodyStart + (declared > wanted ? declared : wanted),
+    length: bodyStart + Math.max(declared, wanted),
   }
 }
 

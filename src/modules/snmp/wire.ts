@@ -43,7 +43,7 @@ export interface SnmpResponse {
 
 function top(data: Buffer): Tlv {
   const [message] = decode(data)
-  if (!message || message.tag !== 0x30) throw new ProtocolError('not an SNMP message (no outer SEQUENCE)')
+  if (message?.tag !== 0x30) throw new ProtocolError('not an SNMP message (no outer SEQUENCE)')
   return message
 }
 
