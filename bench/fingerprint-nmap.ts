@@ -154,9 +154,17 @@ try {
     if (m.product && n.product) {
       both++
       if (sameProduct(m.product, n.product)) productAgree++
+      else
+        onlyLines.push(
+          `  differ      ${key}: mamori ${m.product} ${m.version ?? ''} | nmap ${n.product} ${n.version ?? ''}`,
+        )
       if (m.version && n.version) {
         versionBoth++
         if (sameVersion(m.version, n.version)) versionAgree++
+        else
+          onlyLines.push(
+            `  version     ${key}: mamori ${m.product} ${m.version} | nmap ${n.product} ${n.version}`,
+          )
       }
     } else if (m.product) {
       onlyMamori++
@@ -183,7 +191,7 @@ try {
   console.log(
     `time: mamori ${mamoriMs.toFixed(0)} ms (incl. loading ${engine.rules.rules.length} rules), nmap -sV ${nmapMs.toFixed(0)} ms, ratio ${(nmapMs / mamoriMs).toFixed(1)}x`,
   )
-  for (const l of onlyLines.slice(0, 30)) console.log(l)
+  for (const l of onlyLines.slice(0, 40)) console.log(l)
   for (const s of daemons.skipped) console.log(`skipped ${s}`)
 } finally {
   await lab.stop()
