@@ -27,7 +27,7 @@ export function explainRecord(
   record: ScanRecord,
 ): { observations: Observation[]; explanations: Explanation[] } {
   const observations = observationsOf(record)
-  const matches = engine.candidates(observations, record.port)
+  const matches = engine.candidates(observations)
   const explanations = matches.map((m, i) => {
     const value = observations.find((o) => o.key === m.rule.matchKey)?.value ?? ''
     const text = m.rule.engine === 'recog' ? recogText(m.rule.matchKey, value) : value

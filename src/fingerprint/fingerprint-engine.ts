@@ -10,11 +10,6 @@ import { loadVocabulary, type Vocabulary } from './vocab.js'
 /** Candidates below this preference are hints: nmap softmatches, telnet option patterns. */
 const HINT_PREFERENCE = 0.6
 
-/** Extra matchers that are not plain "one rule, one observation" (nmap's probe responses). */
-export interface ObservationMatcher {
-  match(observations: readonly Observation[], port: number): Match[]
-}
-
 export interface EngineOptions {
   /** Rapid7 Recog `xml/` folder to load too (mamori does not ship it). */
   recogDir?: string
@@ -22,9 +17,8 @@ export interface EngineOptions {
   nmapFile?: string
   /** Folder of mamori rule files (default: data/fingerprints). */
   ownDir?: string
-  /** More rules (tests, nmap's when loaded as rules). */
+  /** More rules (tests, other databases). */
   extraRules?: Rule[]
-  matchers?: ObservationMatcher[]
   /** Turn the literal prefilter off (benchmarks measure it). */
   prefilter?: boolean
 }
@@ -39,7 +33,6 @@ export class FingerprintEngine {
   /** nmap's probes when its file was loaded (for `probeService`), else empty. */
   readonly nmapProbes: readonly NmapProbe[]
   private readonly vocab: Vocabulary
-  private readonly matchers: readonly ObservationMatcher[]
 
   constructor(
     rules: Rule[],
@@ -51,7 +44,6 @@ export class FingerprintEngine {
     this.problems = problems
     this.nmapProbes = nmapProbes
     this.vocab = loadVocabulary()
-    this.matchers = options.matchers ?? []
   }
 
   /** Loads mamori's rules, and Recog's and nmap's when their files are given. */
@@ -75,10 +67,9 @@ export class FingerprintEngine {
   }
 
   /** Every match on these observations, best first. */
-  candidates(observations: readonly Observation[], port: number): Match[] {
+  candidates(observations: readonly Observation[]): Match[] {
     const all: Match[] = []
     for (const o of observations) all.push(...this.rules.match(o.key, o.value))
-    for (const m of this.matchers) all.push(...m.match(observations, port))
     return all.length > 1 ? all.sort(compareMatches) : all
   }
 
@@ -86,9 +77,10 @@ export class FingerprintEngine {
    * The fingerprint of one service. The best candidate decides; the fields of candidates that
    * agree with it (same device vendor and OS; per namespace, same product) fill what it leaves
    * open; hints (preference < 0.6) only name a service the result leaves unnamed, on its platform.
+   * `port` is part of the contract for rules that will weigh it; today's rules read only the texts.
    */
-  fingerprint(observations: readonly Observation[], port: number): Fingerprint {
-    return this.decide(this.candidates(observations, port))
+  fingerprint(observations: readonly Observation[], _port: number): Fingerprint {
+    return this.decide(this.candidates(observations))
   }
 
   /** The fingerprint from candidates already found (best first), by the same rule. */

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { vocabularyFor } from '../testing-vocab.js'
+import { loadVocabulary } from '../vocab.js'
 import { lintOwnRules } from './lint-rules.js'
 import { loadOwnRules, loadOwnRulesText } from './load-own-rules.js'
 
 test("mamori's rule files load and pass the data linter", () => {
   const load = loadOwnRules()
   assert.deepEqual(load.problems, [])
-  const problems = lintOwnRules(load.rules, vocabularyFor())
+  const problems = lintOwnRules(load.rules, loadVocabulary())
   assert.deepEqual(problems, [])
   assert.ok(load.rules.length >= 50, `${load.rules.length} rules`)
   const keys = new Set(load.rules.map((r) => r.matchKey))
@@ -49,7 +49,7 @@ test('the linter reports each kind of mistake with file, line and rule id', () =
 `)
   const load = loadOwnRulesText(text, 'x.yaml')
   assert.deepEqual(load.problems, [])
-  const messages = lintOwnRules(load.rules, vocabularyFor()).map((p) => `${p.rule}@${p.line}: ${p.message}`)
+  const messages = lintOwnRules(load.rules, loadVocabulary()).map((p) => `${p.rule}@${p.line}: ${p.message}`)
   const expectSome = (re: RegExp) =>
     assert.ok(
       messages.some((m) => re.test(m)),
