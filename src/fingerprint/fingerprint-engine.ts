@@ -1,5 +1,5 @@
 import type { Fingerprint, Observation } from '../core/record.js'
-import { loadNmapProbesFile, type NmapProbe } from './nmap/load-nmap-probes.js'
+import { loadNmapProbesFile, type NmapProbe, type PortRange } from './nmap/load-nmap-probes.js'
 import { loadOwnRules } from './own/load-own-rules.js'
 import { loadRecogDir } from './recog/load-recog.js'
 import type { LoadProblem, Rule } from './rule.js'
@@ -32,6 +32,8 @@ export class FingerprintEngine {
   readonly problems: readonly LoadProblem[]
   /** nmap's probes when its file was loaded (for `probeService`), else empty. */
   readonly nmapProbes: readonly NmapProbe[]
+  /** TCP ports the nmap probe file excludes from probing. */
+  readonly nmapExclude: readonly PortRange[]
   private readonly vocab: Vocabulary
 
   constructor(
@@ -39,10 +41,12 @@ export class FingerprintEngine {
     problems: LoadProblem[],
     options: EngineOptions = {},
     nmapProbes: NmapProbe[] = [],
+    nmapExclude: PortRange[] = [],
   ) {
     this.rules = new RuleSet(rules, { prefilter: options.prefilter ?? true })
     this.problems = problems
     this.nmapProbes = nmapProbes
+    this.nmapExclude = nmapExclude
     this.vocab = loadVocabulary()
   }
 
@@ -57,13 +61,15 @@ export class FingerprintEngine {
       problems.push(...recog.problems)
     }
     let probes: NmapProbe[] = []
+    let exclude: PortRange[] = []
     if (options.nmapFile) {
       const nmap = loadNmapProbesFile(options.nmapFile)
       rules.push(...nmap.rules)
       problems.push(...nmap.problems)
       probes = nmap.probes
+      exclude = nmap.excludeTcp
     }
-    return new FingerprintEngine(rules, problems, options, probes)
+    return new FingerprintEngine(rules, problems, options, probes, exclude)
   }
 
   /** Every match on these observations, best first. */

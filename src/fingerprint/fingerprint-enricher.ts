@@ -88,7 +88,7 @@ export function createFingerprintEnricher(
           { ip: record.ip, port: record.port, transport: 'tcp' },
           engine.nmapProbes,
           engine.rules,
-          options.activeProbe,
+          { exclude: engine.nmapExclude, ...options.activeProbe },
         )
         if (probed.matches.length > 0) {
           record.fingerprint = engine.decide(probed.matches)

@@ -158,6 +158,7 @@ export function registerFingerprintCommand(program: Command): void {
         engine.rules,
         {
           intensity,
+          exclude: engine.nmapExclude,
           maxWaitMs: Number(opts.wait) || 2000,
         },
       )

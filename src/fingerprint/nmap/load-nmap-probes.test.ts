@@ -37,6 +37,11 @@ test('a probe file: probes with their directives, matches as rules with template
   ])
   assert.deepEqual(get?.fallback, ['NULL'])
   assert.equal(load.probes[0]?.totalwaitms, 6000)
+  assert.deepEqual(load.excludeTcp, [[9100, 9107]])
+  assert.deepEqual(loadNmapProbes('Exclude 53,T:9100-9107,U:30000-40000\n', 'x').excludeTcp, [
+    [53, 53],
+    [9100, 9107],
+  ])
   const ssh = load.rules[0]
   assert.ok(ssh)
   const fields = applyRule(ssh, 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n')

@@ -33,6 +33,8 @@ export interface NmapLoad {
   problems: LoadProblem[]
   /** match/softmatch lines seen, including rejected ones. */
   matchLines: number
+  /** TCP ports version detection must leave alone (`Exclude`: printers print whatever they get). */
+  excludeTcp: PortRange[]
 }
 
 /** The observation key a probe's response is matched under. */
@@ -53,14 +55,14 @@ export function loadNmapProbesFile(file = DEFAULT_NMAP_PROBES): NmapLoad {
 }
 
 function failed(file: string, message: string): NmapLoad {
-  return { probes: [], rules: [], problems: [{ file, line: 0, message }], matchLines: 0 }
+  return { probes: [], rules: [], problems: [{ file, line: 0, message }], matchLines: 0, excludeTcp: [] }
 }
 
 const DIRECTIVE = /^(\w+)\s*(.*)$/
 
 /** Parses the text of an nmap-service-probes file. */
 export function loadNmapProbes(text: string, file: string): NmapLoad {
-  const out: NmapLoad = { probes: [], rules: [], problems: [], matchLines: 0 }
+  const out: NmapLoad = { probes: [], rules: [], problems: [], matchLines: 0, excludeTcp: [] }
   let probe: NmapProbe | undefined
   const lines = text.split('\n')
   for (let n = 0; n < lines.length; n++) {
@@ -78,6 +80,7 @@ export function loadNmapProbes(text: string, file: string): NmapLoad {
     try {
       switch (name) {
         case 'Exclude':
+          out.excludeTcp.push(...parseExclude(rest))
           break
         case 'Probe': {
           const m = /^(TCP|UDP) (\S+) q(.)/.exec(rest)
@@ -136,6 +139,19 @@ export function loadNmapProbes(text: string, file: string): NmapLoad {
     }
   }
   return out
+}
+
+/** `Exclude T:9100-9107,U:30000-40000,53`: bare ranges apply to both protocols; we keep TCP's. */
+function parseExclude(text: string): PortRange[] {
+  const tcp: string[] = []
+  let proto = ''
+  for (const item of text.trim().split(',')) {
+    const m = /^\s*(?:([TU]):)?(.+)$/.exec(item)
+    if (!m) throw new Error(`bad Exclude item "${item}"`)
+    if (m[1]) proto = m[1]
+    if (proto !== 'U') tcp.push(m[2] as string)
+  }
+  return tcp.length > 0 ? parsePorts(tcp.join(',')) : []
 }
 
 function parsePorts(text: string): PortRange[] {

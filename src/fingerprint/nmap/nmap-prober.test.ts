@@ -84,6 +84,20 @@ test('a service that never answers costs at most one connection per allowed prob
   assert.ok(Date.now() - started < 2000)
 })
 
+test('ports the probe file excludes (printers) get no probe at all', async () => {
+  const load = loadNmapProbes(`Exclude T:40180\n${SAMPLE}`, 'sample')
+  const result = await probeService(
+    { ip: HOST, port: 40180, transport: 'tcp' },
+    load.probes,
+    new RuleSet(load.rules),
+    {
+      exclude: load.excludeTcp,
+    },
+  )
+  assert.deepEqual(result.sent, [])
+  assert.equal(result.match, undefined)
+})
+
 test('a closed port stops probing at once', async () => {
   const load = loadNmapProbes(SAMPLE, 'sample')
   const result = await probeService(

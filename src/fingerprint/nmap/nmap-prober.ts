@@ -12,6 +12,8 @@ export interface ProbeOptions {
   limits?: Partial<ConnectionLimits>
   /** Stop after this many probes whatever happens (bounds the traffic per service). */
   maxProbes?: number
+  /** Ports never probed (the probe file's `Exclude`: printers print what they receive), as nmap without --allports. */
+  exclude?: readonly PortRange[]
 }
 
 export interface ProbeResult {
@@ -39,6 +41,7 @@ export async function probeService(
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const byName = new Map(probes.filter((p) => p.protocol === 'TCP').map((p) => [p.name, p]))
   const result: ProbeResult = { matches: [], sent: [] }
+  if (inRanges(options.exclude ?? [], target.port)) return result
   let softService: string | undefined
 
   const nullProbe = byName.get('NULL')
