@@ -28,6 +28,9 @@ function types(r: ScanRecord): string[] {
 
 test('each exposure rule fires on its evidence and stays silent without it', async () => {
   const cases: [ScanRecord, string[]][] = [
+    [record('telnet', { prompt_kind: 'login', prompt: '(none) login:' }), ['telnet-exposed:high']],
+    [record('telnet', { prompt_kind: 'shell', prompt: '# ' }), ['telnet-exposed:critical']],
+    [record('telnet', { prompt_kind: 'login' }, '127.70.15.1', 'io-timeout'), []],
     [
       record('rtsp', { describe: [], unauthenticated_stream: { path: '/11', media: ['video H264'] } }),
       ['unauthenticated-rtsp:high'],

@@ -7,6 +7,7 @@ import { anonymousFtp } from './rules/anonymous-ftp.js'
 import { openMqttBroker } from './rules/open-mqtt-broker.js'
 import { SharedCertificateRule } from './rules/shared-certificate.js'
 import { snmpPublic } from './rules/snmp-public.js'
+import { telnetExposed } from './rules/telnet-exposed.js'
 import { tr069Exposed } from './rules/tr069-exposed.js'
 import { unauthenticatedRtsp } from './rules/unauthenticated-rtsp.js'
 import { upnpExposed } from './rules/upnp-exposed.js'
@@ -14,6 +15,7 @@ import { upnpExposed } from './rules/upnp-exposed.js'
 /** The exposure rules, one per finding type (a fresh stateful certificate rule per enricher). */
 export function assessRules(): AssessRule[] {
   return [
+    telnetExposed,
     unauthenticatedRtsp,
     openMqttBroker,
     upnpExposed,

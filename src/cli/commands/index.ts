@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerDemoCommand } from './demo.js'
 import { registerDiffCommand } from './diff.js'
 import { registerFingerprintCommand } from './fingerprint.js'
 import { registerHostCommand } from './host.js'
@@ -15,6 +16,7 @@ export type RegisterCommand = (program: Command) => void
 
 /** The explicit list of commands, in the order `mamori --help` shows them. */
 export const commands: RegisterCommand[] = [
+  registerDemoCommand,
   registerScanCommand,
   registerSearchCommand,
   registerHostCommand,

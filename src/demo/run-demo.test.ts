@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { startLab } from '../lab/lab.js'
+import { parsePortSpec } from '../targets/port-spec.js'
+import { formatDemoReport } from './demo-report.js'
+import { DEFAULT_DEMO, runDemo } from './run-demo.js'
+
+test('the demo finds every lab service on the iot ports and every factory-default login among them', async () => {
+  // the truth of the same seed, read from a lab started and stopped before the demo's own
+  const probe = await startLab({
+    net: DEFAULT_DEMO.net,
+    seed: DEFAULT_DEMO.seed,
+    devices: DEFAULT_DEMO.devices,
+  })
+  const truth = probe.truth
+  await probe.stop()
+  const iot = parsePortSpec('iot').tcp
+  const auditable = new Set(['telnet', 'ssh', 'http'])
+  const defaults = truth.devices.flatMap((d) =>
+    d.services
+      .filter((s) => iot.includes(s.port) && auditable.has(s.protocol) && s.credential?.default)
+      .map((s) => `${d.ip}:${s.port}`),
+  )
+
+  const { report, summary } = await runDemo(DEFAULT_DEMO)
+
+  assert.equal(summary.interrupted, false)
+  assert.equal(report.services.found, report.services.inTruth)
+  assert.ok(report.services.inTruth > 100)
+  const found = new Set(report.defaultCredentials.map((d) => `${d.ip}:${d.port}`))
+  for (const key of defaults) assert.ok(found.has(key), `default credential on ${key} found`)
+  assert.equal(found.size, defaults.length, 'no login claimed where the lab has no default')
+  assert.equal(report.vendorCorrect.correct, report.vendorCorrect.identified, 'no wrong vendor')
+  assert.ok((report.findings.find((f) => f.type === 'telnet-exposed')?.count ?? 0) > 0)
+  assert.match(formatDemoReport(report), /Found \d+ of the lab's \d+ services/)
+})
