@@ -85,6 +85,33 @@ test('adversarial banners finish quickly on every loaded pattern', () => {
   assert.ok(performance.now() - start < 5000, `${performance.now() - start} ms`)
 })
 
+test('random bytes under every key never throw and never identify with certainty-0 rules', () => {
+  // deterministic pseudo-random banners (xorshift), including control bytes and Latin-1
+  let x = 0x9e3779b9
+  const next = () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return x >>> 0
+  }
+  const keys = [
+    'telnet.banner',
+    'ssh.banner',
+    'http.server',
+    'http.title',
+    'ftp.banner',
+    'snmp.sysdescr',
+    'x509.subject',
+  ]
+  for (let i = 0; i < 2000; i++) {
+    const length = next() % 300
+    let value = ''
+    for (let j = 0; j < length; j++) value += String.fromCharCode(next() % 256)
+    const fp = engine.fingerprint([{ key: keys[i % keys.length] as string, value }], 0)
+    assert.ok(Array.isArray(fp.cpe))
+  }
+})
+
 test('the enricher fingerprints a record from its module data', async () => {
   const record: ScanRecord = {
     ip: '127.40.0.1',
