@@ -85,7 +85,7 @@ test('adversarial banners finish quickly on every loaded pattern', () => {
   assert.ok(performance.now() - start < 5000, `${performance.now() - start} ms`)
 })
 
-test('random bytes under every key never throw and never identify with certainty-0 rules', () => {
+test('random bytes under every key never throw', () => {
   // deterministic pseudo-random banners (xorshift), including control bytes and Latin-1
   let x = 0x9e3779b9
   const next = () => {
