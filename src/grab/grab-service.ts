@@ -83,13 +83,7 @@ export async function grabService(target: Target, options: GrabOptions): Promise
     const raw = heard.length > 0 ? heard : answer
     return unknownRecord(target, options.scanId, raw.length > 0 ? 'success' : 'io-timeout', raw)
   } catch (err) {
-    return unknownRecord(
-      target,
-      options.scanId,
-      statusFromError(err),
-      Buffer.alloc(0),
-      (err as Error).message,
-    )
+    return failedRecord(target, options.scanId, err)
   } finally {
     for (const conn of opened) conn.close()
   }
@@ -133,13 +127,7 @@ async function grabDatagrams(
     const outcome = await module.grab(ctx)
     return toRecord(target, options.scanId, { module, outcome, received: Buffer.alloc(0) })
   } catch (err) {
-    return unknownRecord(
-      target,
-      options.scanId,
-      statusFromError(err),
-      Buffer.alloc(0),
-      (err as Error).message,
-    )
+    return failedRecord(target, options.scanId, err)
   } finally {
     udp?.close()
     for (const conn of opened) conn.close()
@@ -163,6 +151,11 @@ function toRecord(target: Target, scanId: string, { module, outcome, received }:
   if (record.banner === '' && received.length > 0) record.banner = printable(received, 1024)
   if (outcome.error !== undefined && outcome.status !== 'success') record.error = outcome.error
   return record
+}
+
+/** The grab could not even start (the connect failed): the error is all there is. */
+function failedRecord(target: Target, scanId: string, err: unknown): ScanRecord {
+  return unknownRecord(target, scanId, statusFromError(err), Buffer.alloc(0), (err as Error).message)
 }
 
 /** A service that answered in no protocol we know: what it said is still the banner. */

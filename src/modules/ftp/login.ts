@@ -1,7 +1,7 @@
+import { attemptLogin } from '../../audit/login-attempt.js'
 import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import { statusFromError } from '../../core/scan-status.js'
 import type { FtpResult } from './result.js'
 import { type FtpReply, parseReply } from './wire.js'
 
@@ -23,15 +23,7 @@ export const ftpLogin: LoginVerifier<FtpResult> = {
   },
   async login(ctx, credential) {
     const transcript = new Transcript(credential.password)
-    let conn: Connection | undefined
-    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
-      verdict,
-      reason: transcript.mask(reason),
-      transcript: transcript.lines(),
-      ...(conn ? { source: conn.local } : {}),
-    })
-    try {
-      conn = await ctx.open()
+    return attemptLogin(ctx, transcript, async (conn, done) => {
       const replies = new Replies(conn, transcript)
       const greeting = await replies.next()
       if (greeting.code === 421) return done('lockout', 'greeting 421')
@@ -50,9 +42,7 @@ export const ftpLogin: LoginVerifier<FtpResult> = {
       if (pass.code === 530 || pass.code === 430 || pass.code === 332)
         return done('failure', `PASS answered ${pass.code}`)
       return done('unknown', `PASS answered ${pass.code}`)
-    } catch (err) {
-      return { ...done('error', (err as Error).message), status: statusFromError(err) }
-    }
+    })
   },
 }
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
+import { attemptLogin } from '../../audit/login-attempt.js'
+import type { LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
-import type { Connection } from '../../core/connection.js'
-import { statusFromError } from '../../core/scan-status.js'
 import type { MqttResult } from './result.js'
 import { CONNECT, disconnectPacket, parseConnack, parsePacket, RETURN_CODES } from './wire.js'
 
@@ -23,15 +22,7 @@ export const mqttLogin: LoginVerifier<MqttResult> = {
   },
   async login(ctx, credential) {
     const transcript = new Transcript(credential.password)
-    let conn: Connection | undefined
-    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
-      verdict,
-      reason: transcript.mask(reason),
-      transcript: transcript.lines(),
-      ...(conn ? { source: conn.local } : {}),
-    })
-    try {
-      conn = await ctx.open()
+    return attemptLogin(ctx, transcript, async (conn, done) => {
       transcript.sent(`CONNECT v3.1.1 username=${JSON.stringify(credential.username)} password=********`)
       await conn.write(connectWithPassword(credential.username, credential.password))
       let packet: ReturnType<typeof parsePacket>
@@ -48,9 +39,7 @@ export const mqttLogin: LoginVerifier<MqttResult> = {
       }
       if (code === 4 || code === 5) return done('failure', `CONNACK ${code}`)
       return done('unknown', `CONNACK ${code}`)
-    } catch (err) {
-      return { ...done('error', (err as Error).message), status: statusFromError(err) }
-    }
+    })
   },
 }
 

@@ -1,8 +1,8 @@
 import { basicAuthorization, digestAuthorization, parseChallenge } from '../../audit/http-auth.js'
-import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
+import { attemptLogin } from '../../audit/login-attempt.js'
+import type { LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import { statusFromError } from '../../core/scan-status.js'
 import type { RtspResult } from './result.js'
 import { header, parseResponse, type RtspResponse } from './wire.js'
 
@@ -27,15 +27,7 @@ export const rtspLogin: LoginVerifier<RtspResult> = {
     const transcript = new Transcript(password, basic.slice('Basic '.length))
     const path = ctx.hint?.describe.find((d) => d.status_code === 401)?.path ?? '/'
     const url = `rtsp://${ctx.target.ip}:${ctx.target.port}${path}`
-    let conn: Connection | undefined
-    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
-      verdict,
-      reason: transcript.mask(reason),
-      transcript: transcript.lines(),
-      ...(conn ? { source: conn.local } : {}),
-    })
-    try {
-      conn = await ctx.open()
+    return attemptLogin(ctx, transcript, async (conn, done) => {
       const client = new Describer(conn, url, transcript)
       const first = await client.describe()
       if (first.status_code === 200) return done('unknown', 'DESCRIBE answered 200 without credentials')
@@ -58,9 +50,7 @@ export const rtspLogin: LoginVerifier<RtspResult> = {
       if (code === 200) return done('success', 'DESCRIBE answered 200 with the credential')
       if (code === 401 || code === 403) return done('failure', `DESCRIBE answered ${code}`)
       return done('unknown', `DESCRIBE answered ${code}`)
-    } catch (err) {
-      return { ...done('error', (err as Error).message), status: statusFromError(err) }
-    }
+    })
   },
 }
 

@@ -1,9 +1,9 @@
 import { Client } from 'ssh2'
 import { ConnectionStream } from '../../audit/connection-stream.js'
+import { attemptLogin } from '../../audit/login-attempt.js'
 import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import { statusFromError } from '../../core/scan-status.js'
 import type { SshResult } from './index.js'
 
 // old devices speak only these; ssh2 keeps them off by default
@@ -27,9 +27,7 @@ export const sshLogin: LoginVerifier<SshResult> = {
   },
   async login(ctx, credential) {
     const transcript = new Transcript(credential.password)
-    let conn: Connection | undefined
-    try {
-      conn = await ctx.open()
+    return attemptLogin(ctx, transcript, async (conn, finish) => {
       const outcome = await authenticate(
         conn,
         credential.username,
@@ -37,21 +35,8 @@ export const sshLogin: LoginVerifier<SshResult> = {
         transcript,
         ctx.limits.deadlineMs,
       )
-      return {
-        ...outcome,
-        reason: transcript.mask(outcome.reason),
-        transcript: transcript.lines(),
-        source: conn.local,
-      }
-    } catch (err) {
-      return {
-        verdict: 'error',
-        status: statusFromError(err),
-        reason: transcript.mask((err as Error).message),
-        transcript: transcript.lines(),
-        ...(conn ? { source: conn.local } : {}),
-      }
-    }
+      return { ...outcome, ...finish(outcome.verdict, outcome.reason) }
+    })
   },
 }
 

@@ -1,8 +1,8 @@
 import type { Credential } from '../../audit/credential.js'
+import { attemptLogin } from '../../audit/login-attempt.js'
 import type { LoginContext, LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import { statusFromError } from '../../core/scan-status.js'
 import { afterPassword, afterUsername, preLoginPrompt } from './login-rules.js'
 import { LoginScreen } from './login-screen.js'
 import type { TelnetResult } from './result.js'
@@ -33,25 +33,10 @@ export const telnetLogin: LoginVerifier<TelnetResult> = {
   },
   async login(ctx, credential) {
     const transcript = new Transcript(credential.password)
-    let conn: Connection | undefined
-    try {
-      conn = await ctx.open()
+    return attemptLogin(ctx, transcript, async (conn, finish) => {
       const outcome = await converse(ctx, conn, credential, transcript)
-      return {
-        ...outcome,
-        reason: transcript.mask(outcome.reason),
-        transcript: transcript.lines(),
-        source: conn.local,
-      }
-    } catch (err) {
-      return {
-        verdict: 'error',
-        status: statusFromError(err),
-        reason: transcript.mask((err as Error).message),
-        transcript: transcript.lines(),
-        ...(conn ? { source: conn.local } : {}),
-      }
-    }
+      return { ...outcome, ...finish(outcome.verdict, outcome.reason) }
+    })
   },
 }
 

@@ -1,0 +1,32 @@
+import type { Connection } from '../core/connection.js'
+import { statusFromError } from '../core/scan-status.js'
+import type { LoginContext, LoginOutcome, LoginVerdict } from './login-verifier.js'
+import type { Transcript } from './transcript.js'
+
+/** Ends an attempt: the verdict with its reason masked, the transcript so far and our address. */
+export type FinishLogin = (verdict: LoginVerdict, reason: string) => LoginOutcome
+
+/**
+ * Runs one login exchange on a fresh framework connection. Whatever happens, the outcome comes
+ * back with the password masked, the transcript and the source address as evidence; a thrown
+ * error becomes an `error` verdict with its scan status.
+ */
+export async function attemptLogin(
+  ctx: LoginContext<unknown>,
+  transcript: Transcript,
+  exchange: (conn: Connection, finish: FinishLogin) => Promise<LoginOutcome>,
+): Promise<LoginOutcome> {
+  let conn: Connection | undefined
+  const finish: FinishLogin = (verdict, reason) => ({
+    verdict,
+    reason: transcript.mask(reason),
+    transcript: transcript.lines(),
+    ...(conn ? { source: conn.local } : {}),
+  })
+  try {
+    conn = await ctx.open()
+    return await exchange(conn, finish)
+  } catch (err) {
+    return { ...finish('error', (err as Error).message), status: statusFromError(err) }
+  }
+}
