@@ -59,7 +59,8 @@ const sshService = z.strictObject({
 })
 
 const httpService = z.strictObject({
-  protocol: z.literal('http'),
+  /** `tr069`: an HTTP server that is a CWMP connection-request endpoint (port 7547). */
+  protocol: z.enum(['http', 'tr069']),
   port: z.number().int().min(1).max(65535),
   /** The `Server` header; absent when the real device sends none. */
   server: z.string().optional(),

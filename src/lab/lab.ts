@@ -109,6 +109,7 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
         return sshDevice({ spec: s.spec, credential: s.credential, hostKey })
       }
       case 'http':
+      case 'tr069':
         return httpDevice({ spec: s.spec, credential: s.credential }).handle
       default:
         // UDP services are bound by bindUdp, never handed a TCP socket

@@ -18,7 +18,7 @@ import { upnpModule } from './upnp/index.js'
 
 /** The built-in protocol modules, in the order the reply detector tries them. */
 export const builtinModules: readonly ProtocolModule<unknown>[] = [
-  tr069Module, // before http: port 7547 is CWMP first
+  tr069Module,
   sshModule,
   httpModule,
   telnetModule,

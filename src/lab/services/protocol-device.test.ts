@@ -14,6 +14,7 @@ import { onvifModule } from '../../modules/onvif/index.js'
 import { rtspModule } from '../../modules/rtsp/index.js'
 import { snmpModule } from '../../modules/snmp/index.js'
 import { tlsModule } from '../../modules/tls/index.js'
+import { tr069Module } from '../../modules/tr069/index.js'
 import { upnpModule } from '../../modules/upnp/index.js'
 import { grabOnce } from '../../testing/protocol-peer.js'
 import { type RunningLab, startLab } from '../lab.js'
@@ -38,6 +39,7 @@ const MODULES: Record<string, ProtocolModule<unknown>> = {
   coap: coapModule as ProtocolModule<unknown>,
   upnp: upnpModule as ProtocolModule<unknown>,
   tls: tlsModule as ProtocolModule<unknown>,
+  tr069: tr069Module as ProtocolModule<unknown>,
   onvif: onvifModule as ProtocolModule<unknown>,
   dahua: dahuaModule as ProtocolModule<unknown>,
 }
@@ -116,6 +118,10 @@ test('every lab service of the protocol modules is grabbed successfully and matc
         case 'dahua':
           assert.equal(r.dhip, true)
           assert.equal(r.error_message, 'Invalid session in request data!')
+          break
+        case 'tr069':
+          assert.equal(r.server, 'RomPager/4.07 UPnP/1.0')
+          assert.deepEqual(r.cwmp_evidence, ['server'])
           break
         case 'modbus':
           assert.equal(r.vendor_name, 'Schneider Electric')

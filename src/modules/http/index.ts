@@ -12,7 +12,7 @@ export const httpModule: ProtocolModule<HttpResult> = {
   name: 'http',
   description: 'HTTP/1.1 GET /: status, headers in order, title, auth realm, body hash',
   transport: 'tcp',
-  defaultPorts: [80, 81, 82, 8000, 8001, 8008, 8080, 8081, 8088, 8888, 7547, 37215, 52869, 5000, 49152],
+  defaultPorts: [80, 81, 82, 8000, 8001, 8008, 8080, 8081, 8088, 8888, 37215, 52869, 5000, 49152],
   detect: (reply) => /^HTTP\/\d/.test(reply.subarray(0, 8).toString('latin1')),
 
   async grab({ conn, target, redial }): Promise<GrabOutcome<HttpResult>> {
