@@ -1,23 +1,28 @@
 /**
- * CPE 2.3 formatted-string binding (NISTIR 7695 §6.2) of the CPE templates rules carry.
- * Rules write either URI-style names (`cpe:/a:openbsd:openssh:9.2p1`, as Recog and nmap do) or
- * 2.3 names; both become `cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*`.
+ * The CPE templates fingerprint rules carry, bound as CPE 2.3 formatted strings. Rules write either
+ * URI-style names (`cpe:/a:openbsd:openssh:9.2p1`, as Recog and nmap do) or 2.3 names; both become
+ * `cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*`. Parsing and binding are the vuln side's
+ * (src/vuln/cpe/cpe.ts); this file only adds the template rules: spaces as `_`, and an unresolved
+ * `{field}`.
  */
+import { ANY, bindCpeValue, formatCpe, hasWildcard, tryParseCpe, wfnValue } from '../vuln/cpe/cpe.js'
 
-const ATTRIBUTES = 10
+/** Banner text may carry spaces, which no CPE binding allows: they become `_`. */
+function despace(text: string): string {
+  return text.replace(/\s+/g, '_')
+}
+
+/** A `{field}` the rule's match did not fill. */
+function isUnresolved(v: string): boolean {
+  return /[{}]/.test(v)
+}
 
 /**
  * Binds one attribute value: `*` (ANY) for empty, `-` (NA) kept, otherwise lower-cased, spaces
- * as `_`, and every character other than [a-z0-9._-] backslash-quoted (the FS binding writes
- * `. - _` bare).
+ * as `_`, and every character other than [a-z0-9._-] backslash-quoted.
  */
 export function bindCpeAttribute(value: string | undefined): string {
-  if (value === undefined || value === '' || value === '*') return '*'
-  if (value === '-') return '-'
-  return value
-    .toLowerCase()
-    .replace(/\s+/g, '_')
-    .replace(/[^a-z0-9._-]/g, '\\$&')
+  return bindCpeValue(wfnValue(despace(value ?? '')))
 }
 
 /**
@@ -26,58 +31,17 @@ export function bindCpeAttribute(value: string | undefined): string {
  * vendor/product (an unresolved version becomes ANY: the version is unknown, not absent).
  */
 export function toCpe23(name: string): string | undefined {
-  let parts: string[]
-  if (name.startsWith('cpe:2.3:')) {
-    parts = splitUnescaped(name.slice('cpe:2.3:'.length)).map(unquote23)
-  } else if (name.startsWith('cpe:/')) {
-    parts = name
-      .slice('cpe:/'.length)
-      .split(':')
-      .map((p) => {
-        try {
-          return decodeURIComponent(p)
-        } catch {
-          return p
-        }
-      })
-  } else {
-    return undefined
-  }
-  const [part, vendor, product, ...rest] = parts
-  if (!part || !/^[aoh]$/.test(part) || !vendor || !product) return undefined
-  if (/[{}]/.test(vendor) || /[{}]/.test(product)) return undefined
-  const attrs = [vendor, product, ...rest].slice(0, ATTRIBUTES).map((v) => (/[{}]/.test(v) ? '*' : v))
-  while (attrs.length < ATTRIBUTES) attrs.push('*')
-  return `cpe:2.3:${part}:${attrs.map(bindCpeAttribute).join(':')}`
+  const wfn = tryParseCpe(despace(name))
+  if (!wfn) return undefined
+  const [, vendor, product] = wfn
+  if (vendor?.kind !== 'value' || product?.kind !== 'value') return undefined
+  if (isUnresolved(vendor.v) || isUnresolved(product.v)) return undefined
+  return formatCpe(wfn.map((v) => (v.kind === 'value' && isUnresolved(v.v) ? ANY : v)))
 }
 
-/** A well-formed 2.3 formatted string (13 colon-separated parts, quoted characters only). */
+/** A well-formed 2.3 formatted string in canonical form (what toCpe23 gives), without wildcards. */
 export function isCpe23(name: string): boolean {
   if (!name.startsWith('cpe:2.3:')) return false
-  const parts = splitUnescaped(name.slice('cpe:2.3:'.length))
-  return (
-    parts.length === 11 &&
-    /^[aoh]$/.test(parts[0] as string) &&
-    parts.slice(1).every((p) => p === '*' || p === '-' || /^(?:[a-z0-9._-]|\\[^a-z0-9])+$/.test(p))
-  )
-}
-
-function splitUnescaped(s: string): string[] {
-  const out: string[] = []
-  let cur = ''
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string
-    if (ch === '\\' && i + 1 < s.length) {
-      cur += ch + s[++i]
-    } else if (ch === ':') {
-      out.push(cur)
-      cur = ''
-    } else cur += ch
-  }
-  out.push(cur)
-  return out
-}
-
-function unquote23(v: string): string {
-  return v.replace(/\\(.)/g, '$1')
+  const wfn = tryParseCpe(name)
+  return wfn !== undefined && !wfn.some(hasWildcard) && formatCpe(wfn) === name
 }

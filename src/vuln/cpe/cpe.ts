@@ -167,10 +167,11 @@ function checkPart(text: string, part: CpeValue): void {
 
 /** Binds a WFN to a CPE 2.3 formatted string (NISTIR 7695 §6.2.2: `\.`, `\-`, `\_` lose their backslash). */
 export function formatCpe(wfn: Wfn): string {
-  return `cpe:2.3:${wfn.map(bindFsComponent).join(':')}`
+  return `cpe:2.3:${wfn.map(bindCpeValue).join(':')}`
 }
 
-function bindFsComponent(v: CpeValue): string {
+/** Binds one WFN value as a formatted-string component (`*`, `-`, or the quoted value). */
+export function bindCpeValue(v: CpeValue): string {
   if (v.kind === 'any') return '*'
   if (v.kind === 'na') return '-'
   return v.v.replace(/\\([.\-_])/g, '$1')
