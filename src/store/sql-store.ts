@@ -190,28 +190,53 @@ export class SqlStore implements Store {
     return Number(row?.n ?? 0)
   }
 
+  /**
+   * One pass over the matching services: they are materialised once (id + faceted columns) and every
+   * facet and the total are grouped from that set in the same statement.
+   */
   async facets(query: QueryAst, facets: readonly FacetRequest[]): Promise<FacetResult> {
     const { compiler, driver } = this.#d
-    const out: FacetResult = { total: await this.count(query), facets: [] }
-    for (const req of facets) {
+    const defs = facets.map((req) => {
       const def = fieldByName(req.field)
       if (!def) throw new MamoriError('ERR_QUERY_UNKNOWN_FIELD', `unknown facet field "${req.field}"`)
       if (!def.facet)
         throw new MamoriError('ERR_QUERY_VALUE', `field "${def.name}" cannot be used as a facet`)
-      const p = compiler.params()
-      const where = compiler.where(query, p)
+      return def
+    })
+    const p = compiler.params()
+    const columns = [...new Set(defs.flatMap((d) => (d.target.kind === 'column' ? [d.target.column] : [])))]
+    const matched = `WITH m AS MATERIALIZED (SELECT ${['s.id', ...columns.map((c) => `s.${c}`)].join(', ')}
+      FROM services s WHERE ${compiler.where(query, p)})`
+    // placeholders are positional in SQLite: add the values in the order they appear in the SQL
+    const total = `SELECT ${p.add(-1)} AS f, NULL AS value, count(*) AS n, 0 AS rk FROM m`
+    const branches = defs.map((def, i) => {
       const t = def.target
-      const sql =
+      // ranked inside the branch so the top-N and its order are the per-facet query's
+      const grouped =
         t.kind === 'column'
-          ? `SELECT s.${t.column} AS value, count(*) AS n FROM services s
-             WHERE ${where} AND s.${t.column} IS NOT NULL GROUP BY s.${t.column}`
-          : `SELECT r.${t.column} AS value, count(DISTINCT s.id) AS n FROM services s
-             JOIN ${t.table} r ON r.service_id = s.id WHERE ${where} GROUP BY r.${t.column}`
-      const rows = await driver.all<{ value: string | number; n: number }>(
-        `${sql} ORDER BY n DESC, value LIMIT ${p.add(req.limit)}`,
-        p.values,
-      )
-      out.facets.push({ field: def.name, values: rows.map((r) => ({ value: r.value, count: Number(r.n) })) })
+          ? `SELECT m.${t.column} AS v, count(*) AS n,
+               row_number() OVER (ORDER BY count(*) DESC, m.${t.column}) AS rk
+             FROM m WHERE m.${t.column} IS NOT NULL GROUP BY m.${t.column}`
+          : `SELECT r.${t.column} AS v, count(DISTINCT m.id) AS n,
+               row_number() OVER (ORDER BY count(DISTINCT m.id) DESC, r.${t.column}) AS rk
+             FROM m JOIN ${t.table} r ON r.service_id = m.id GROUP BY r.${t.column}`
+      return `SELECT ${p.add(i)} AS f, CAST(g.v AS TEXT) AS value, g.n, g.rk FROM (${grouped}) g
+        WHERE g.rk <= ${p.add(facets[i]?.limit ?? 0)}`
+    })
+    const rows = await driver.all<{ f: number; value: string | null; n: number; rk: number }>(
+      `${matched} SELECT * FROM (${total}
+       ${branches.map((b) => `UNION ALL ${b}`).join('\n')}) u ORDER BY f, rk`,
+      p.values,
+    )
+    const out: FacetResult = { total: 0, facets: defs.map((d) => ({ field: d.name, values: [] })) }
+    for (const r of rows) {
+      const f = Number(r.f)
+      if (f < 0) {
+        out.total = Number(r.n)
+        continue
+      }
+      const value = defs[f]?.type === 'int' ? Number(r.value) : (r.value as string)
+      out.facets[f]?.values.push({ value, count: Number(r.n) })
     }
     return out
   }
