@@ -2,6 +2,7 @@ import net from 'node:net'
 import tls from 'node:tls'
 import { DeadlineError, IoTimeoutError } from './scan-status.js'
 import type { Target } from './target.js'
+import { Wakeup } from './wakeup.js'
 
 /** Bounds the framework puts on every connection, whatever the module does. */
 export interface ConnectionLimits {
@@ -42,7 +43,7 @@ export class Connection {
   private cursor = 0
   private ended = false
   private failure: Error | undefined
-  private wake: (() => void) | undefined
+  private readonly wakeup = new Wakeup()
   private readonly deadlineTimer: NodeJS.Timeout
 
   private constructor(socket: net.Socket, target: Target, limits: ConnectionLimits) {
@@ -108,7 +109,7 @@ export class Connection {
     while (!done(this.unread) && !this.ended) {
       if (this.deadlineHit) break
       const left = timeoutMs - (Date.now() - started)
-      if (left <= 0 || !(await this.waitForData(left))) {
+      if (left <= 0 || !(await this.wakeup.wait(left))) {
         throw new IoTimeoutError(`no complete reply within ${timeoutMs} ms`)
       }
     }
@@ -129,7 +130,7 @@ export class Connection {
     while (!this.ended) {
       const left = ms - (Date.now() - started)
       if (left <= 0) break
-      await this.waitForData(left)
+      await this.wakeup.wait(left)
     }
     return this.take()
   }
@@ -221,7 +222,7 @@ export class Connection {
     } else {
       this.buffer = Buffer.concat([this.buffer, chunk])
     }
-    this.notify()
+    this.wakeup.notify()
   }
 
   private finish(): void {
@@ -229,26 +230,6 @@ export class Connection {
     this.ended = true
     clearTimeout(this.deadlineTimer)
     this.socket.destroy()
-    this.notify()
-  }
-
-  private notify(): void {
-    const wake = this.wake
-    this.wake = undefined
-    wake?.()
-  }
-
-  /** Resolves true when something happened (data or end), false when `ms` passed. */
-  private waitForData(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined
-        resolve(false)
-      }, ms)
-      this.wake = () => {
-        clearTimeout(timer)
-        resolve(true)
-      }
-    })
+    this.wakeup.notify()
   }
 }

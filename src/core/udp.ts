@@ -1,6 +1,7 @@
 import dgram from 'node:dgram'
 import { IoTimeoutError } from './scan-status.js'
 import type { Target } from './target.js'
+import { Wakeup } from './wakeup.js'
 
 /** Bounds the framework puts on every UDP exchange, whatever the module does. */
 export interface UdpLimits {
@@ -58,7 +59,7 @@ export class UdpExchange {
   private inbox: UdpReply[] = []
   private kept = 0
   private failure: Error | undefined
-  private wake: (() => void) | undefined
+  private readonly wakeup = new Wakeup()
   private closed = false
 
   private constructor(socket: dgram.Socket, target: Target, limits: UdpLimits) {
@@ -68,7 +69,7 @@ export class UdpExchange {
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo))
     socket.on('error', (err) => {
       this.failure ??= err
-      this.notify()
+      this.wakeup.notify()
     })
   }
 
@@ -100,7 +101,7 @@ export class UdpExchange {
       const deadline = Date.now() + this.limits.timeoutMs
       while (this.inbox.length === 0 && !this.failure) {
         const left = deadline - Date.now()
-        if (left <= 0 || !(await this.waitFor(left))) break
+        if (left <= 0 || !(await this.waitForReply(left))) break
       }
       if (this.failure) throw this.failure
       if (this.inbox.length > 0) break
@@ -113,7 +114,7 @@ export class UdpExchange {
     const linger = Date.now() + (options.lingerMs ?? 0)
     while (!options.done?.(this.inbox) && this.inbox.length < this.limits.maxReplies) {
       const left = linger - Date.now()
-      if (left <= 0 || !(await this.waitFor(left))) break
+      if (left <= 0 || !(await this.waitForReply(left))) break
     }
     return this.inbox
   }
@@ -122,7 +123,7 @@ export class UdpExchange {
     if (this.closed) return
     this.closed = true
     this.socket.close()
-    this.notify()
+    this.wakeup.notify()
   }
 
   private send(payload: Buffer): Promise<void> {
@@ -146,26 +147,11 @@ export class UdpExchange {
     const data = Buffer.from(msg.subarray(0, room))
     this.kept += data.length
     this.inbox.push({ data, truncated: msg.length > data.length })
-    this.notify()
+    this.wakeup.notify()
   }
 
-  private notify(): void {
-    const wake = this.wake
-    this.wake = undefined
-    wake?.()
-  }
-
-  private waitFor(ms: number): Promise<boolean> {
+  private waitForReply(ms: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false)
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined
-        resolve(false)
-      }, ms)
-      this.wake = () => {
-        clearTimeout(timer)
-        resolve(true)
-      }
-    })
+    return this.wakeup.wait(ms)
   }
 }
