@@ -39,7 +39,27 @@ function cvssItems(list: unknown, into: CvssSet): void {
   }
 }
 
-function finish(id: string, rec: Omit<VulnRecord, 'id' | 'source'>): VulnRecord[] {
+interface JvnFields {
+  modified: string
+  cvss: CvssSet
+  aliases: Set<string>
+  affected: VulnRecord['affected']
+  title: string | undefined
+  description: string | undefined
+  published: string | undefined
+}
+
+function finish(id: string, f: JvnFields): VulnRecord[] {
+  const rec: Omit<VulnRecord, 'id' | 'source'> = {
+    modified: f.modified,
+    cvss: f.cvss,
+    aliases: [...f.aliases],
+    configurations: [],
+    affected: f.affected,
+  }
+  if (f.title) rec.title = f.title
+  if (f.description) rec.description = f.description.slice(0, 4000)
+  if (f.published) rec.published = f.published
   // keyed by CVE so JVN knowledge joins the NVD/CVE 5 record; the JVNDB id stays an alias
   const cves = rec.aliases.filter((a) => a.startsWith('CVE-'))
   const ids = cves.length > 0 ? cves : [id]
@@ -83,20 +103,15 @@ export function fromJvnVuldef(v: Json): VulnRecord[] {
     if (!rid) continue
     if (/^CVE-\d{4}-\d{4,}$/.test(rid) || /^JVN(?:VU)?#/.test(rid)) aliases.add(rid)
   }
-  const rec: Omit<VulnRecord, 'id' | 'source'> = {
+  return finish(id, {
     modified,
     cvss,
-    aliases: [...aliases],
-    configurations: [],
+    aliases,
     affected,
-  }
-  const title = text(data.Title)
-  if (title) rec.title = title
-  const overview = text(obj(data.VulinfoDescription).Overview)
-  if (overview) rec.description = overview.slice(0, 4000)
-  const published = isoTime(text(data.DateFirstPublished))
-  if (published) rec.published = published
-  return finish(id, rec)
+    title: text(data.Title),
+    description: text(obj(data.VulinfoDescription).Overview),
+    published: isoTime(text(data.DateFirstPublished)),
+  })
 }
 
 /** Normalises a JVNRSS 3.2 `item` (getVulnOverviewList, RSS feeds): product-level CPEs without versions. */
@@ -123,18 +138,13 @@ export function fromJvnRss(item: Json): VulnRecord[] {
   }
   const cvss: CvssSet = {}
   cvssItems(item.cvss, cvss)
-  const rec: Omit<VulnRecord, 'id' | 'source'> = {
+  return finish(id, {
     modified,
     cvss,
-    aliases: [...aliases],
-    configurations: [],
+    aliases,
     affected,
-  }
-  const title = text(item.title)
-  if (title) rec.title = title
-  const description = text(item.description)
-  if (description) rec.description = description.slice(0, 4000)
-  const published = isoTime(text(item.issued))
-  if (published) rec.published = published
-  return finish(id, rec)
+    title: text(item.title),
+    description: text(item.description),
+    published: isoTime(text(item.issued)),
+  })
 }
