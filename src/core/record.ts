@@ -45,6 +45,17 @@ export interface Fingerprint {
   confidence?: number
   /** Every candidate that any engine produced, for `fingerprint explain`. */
   candidates?: FingerprintCandidate[]
+  /**
+   * Fields this service's own banner did not name, taken from another service of the same host
+   * that did (host fusion, src/fingerprint/host-fusion.ts): inference, not evidence.
+   */
+  inferred?: InferredFields
+}
+
+export interface InferredFields {
+  fields: ('vendor' | 'device_type')[]
+  /** The service that named them: `<transport>/<port>`, e.g. `tcp/80`. */
+  from: string
 }
 
 export interface FingerprintCandidate {
