@@ -6,6 +6,8 @@ import { VulnEnricher } from '../vuln/enrich/vuln-enricher.js'
 /**
  * The stages that run on every grabbed record, in this order, before it is written
  * (fingerprint, then audit, then vulnerability matching, then findings). Each area adds its own.
+ * The scan runner puts host fusion right after `fingerprint` (scan-runner.ts `hostFusion`), so the
+ * audit placed there too (withAuditStage) sees a vendor inferred from another service of the host.
  */
 export const enrichers: Enricher[] = [
   createDefaultFingerprintEnricher(),

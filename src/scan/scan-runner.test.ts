@@ -5,8 +5,8 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import type { ScanRecord } from '../core/record.js'
-import type { Enricher } from '../core/sink.js'
+import type { Fingerprint, ScanRecord } from '../core/record.js'
+import type { Enricher, RecordSink } from '../core/sink.js'
 import type { Target } from '../core/target.js'
 import { DEFAULT_DISCOVERY } from '../discovery/discovery.js'
 import { readResumeState } from '../targets/resume-state.js'
@@ -15,16 +15,27 @@ import { buildScanPlan } from './scan-plan.js'
 import { type GrabFunction, runScan } from './scan-runner.js'
 
 // This file's loopback block: 127.19.102.0/24; every address 127.19.102.1-64 has port 8000 open.
+// Host fusion: 127.19.102.100-103 have 8002 and 8003 open, 127.19.102.104 has 8002, 8003 and 8004.
 const HOSTS = 64
 const servers: net.Server[] = []
 const dir = await mkdtemp(join(tmpdir(), 'mamori-scan-runner-'))
+const FUSION_PORTS: [number, number[]][] = [
+  [100, [8002, 8003]],
+  [101, [8002, 8003]],
+  [102, [8002, 8003]],
+  [103, [8002, 8003]],
+  [104, [8002, 8003, 8004]],
+]
+
+async function listen(host: string, port: number) {
+  const s = net.createServer((c) => c.destroy())
+  servers.push(s)
+  await new Promise<void>((r) => s.listen({ host, port }, r))
+}
 
 before(async () => {
-  for (let h = 1; h <= HOSTS; h++) {
-    const s = net.createServer((c) => c.destroy())
-    servers.push(s)
-    await new Promise<void>((r) => s.listen({ host: `127.19.102.${h}`, port: 8000 }, r))
-  }
+  for (let h = 1; h <= HOSTS; h++) await listen(`127.19.102.${h}`, 8000)
+  for (const [h, ports] of FUSION_PORTS) for (const port of ports) await listen(`127.19.102.${h}`, port)
 })
 after(async () => {
   for (const s of servers) await new Promise((r) => s.close(r))
@@ -241,4 +252,190 @@ test('a missing, corrupt or malformed resume state is refused with ERR_RESUME', 
       return true
     })
   }
+})
+
+/**
+ * A `fingerprint` stage for the host-fusion hosts: 8002 names no vendor (as a bare telnet login),
+ * 8003 names Maker<n> (127.19.102.104: Acme, and its 8004 Other); the port-8000 services name none.
+ */
+const fingerprintStage: Enricher = {
+  name: 'fingerprint',
+  enrich(r) {
+    const host = Number(r.ip.split('.')[3])
+    const fp: Fingerprint = { product: 'BusyBox telnetd', cpe: [] }
+    if (r.port === 8003) fp.vendor = host === 104 ? 'Acme' : `Maker${host}`
+    if (r.port === 8004) fp.vendor = 'Other'
+    r.fingerprint = fp
+  },
+}
+
+/** A stage after fingerprinting (where the audit goes) that notes the vendor it was given. */
+function vendorSeen() {
+  const seen = new Map<string, string>()
+  const stage: Enricher = {
+    name: 'audit',
+    enrich: (r) => void seen.set(`${r.ip}:${r.port}`, r.fingerprint?.vendor ?? '-'),
+  }
+  return { seen, stage }
+}
+
+test("host fusion: a vendorless service that arrives before its host's identifying one gets its vendor", async () => {
+  const plan = await buildScanPlan({
+    targets: ['127.19.102.100-103'],
+    ports: '8002,8003',
+    exclude: [],
+    seed: 5,
+  })
+  const { grab, stats } = slowGrab(5)
+  const { seen, stage } = vendorSeen()
+  const written: ScanRecord[] = []
+  const started = performance.now()
+  const summary = await runScan({
+    plan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab,
+    // one slot: a held record must not keep it, or the identifying grab could not run
+    grabConcurrency: 1,
+    enrichers: [fingerprintStage, stage],
+    hostFusion: { maxAgeMs: 30_000 },
+    sinks: [{ write: (r) => void written.push(r), close: async () => {} }],
+  })
+  assert.ok(performance.now() - started < 10_000, 'nothing waited for the age cap')
+  assert.equal(summary.records, 8)
+  const heldFirst = [100, 101, 102, 103].filter(
+    (h) => stats.calls.indexOf(`127.19.102.${h}:8002`) < stats.calls.indexOf(`127.19.102.${h}:8003`),
+  )
+  assert.ok(heldFirst.length > 0, `the seed grabs some vendorless service first: ${stats.calls.join(' ')}`)
+  for (const h of [100, 101, 102, 103]) {
+    const telnet = written.find((r) => r.ip === `127.19.102.${h}` && r.port === 8002)
+    assert.equal(telnet?.fingerprint?.vendor, `Maker${h}`)
+    assert.deepEqual(telnet?.fingerprint?.inferred, { fields: ['vendor'], from: 'tcp/8003' })
+    assert.equal(
+      seen.get(`127.19.102.${h}:8002`),
+      `Maker${h}`,
+      'the audit stage is given the inferred vendor',
+    )
+  }
+})
+
+test('host fusion: a host whose services name two vendors gives none to the others', async () => {
+  const plan = await buildScanPlan({ targets: ['127.19.102.104'], ports: '8002-8004', exclude: [], seed: 5 })
+  const { grab } = slowGrab(1)
+  const written: ScanRecord[] = []
+  await runScan({
+    plan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    // the vendorless service comes last, when both vendors are known
+    grab: async (t, o) => {
+      if (t.port === 8002) await new Promise((r) => setTimeout(r, 300))
+      return grab(t, o)
+    },
+    grabConcurrency: 4,
+    enrichers: [fingerprintStage],
+    hostFusion: {},
+    sinks: [{ write: (r) => void written.push(r), close: async () => {} }],
+  })
+  assert.deepEqual(written.map((r) => `${r.port} ${r.fingerprint?.vendor ?? '-'}`).sort(), [
+    '8002 -',
+    '8003 Acme',
+    '8004 Other',
+  ])
+})
+
+test('host fusion: held records are written before an interrupt saves the state, and resume adds the rest once', async () => {
+  const out = join(dir, 'fusion-resume.jsonl')
+  const stateFile = join(dir, 'fusion-resume.state.json')
+  const plan = await buildScanPlan(request)
+  const first = slowGrab(5)
+  const controller = new AbortController()
+  const sink = new JsonlFileSink(out)
+  await sink.ready()
+  // no service names a vendor: every record waits until the interrupt flushes the holding area
+  const interrupted = await runScan({
+    plan,
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab: async (t, o) => {
+      const r = await first.grab(t, o)
+      if (first.stats.calls.length === 20) controller.abort()
+      return r
+    },
+    grabConcurrency: 2,
+    enrichers: [fingerprintStage],
+    hostFusion: {},
+    sinks: [sink],
+    signal: controller.signal,
+    stateFile,
+  })
+  await sink.close()
+  assert.ok(interrupted.interrupted)
+  const before = await readRecords(out)
+  assert.equal(before.length, first.stats.calls.length, 'every grabbed record was written')
+  assert.equal(interrupted.records, before.length)
+
+  const second = slowGrab(1)
+  const sink2 = new JsonlFileSink(out)
+  await sink2.ready()
+  await runScan({
+    plan: await buildScanPlan({ targets: [], ports: '', exclude: [] }, await readResumeState(stateFile)),
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab: second.grab,
+    grabConcurrency: 8,
+    enrichers: [fingerprintStage],
+    hostFusion: {},
+    sinks: [sink2],
+    stateFile,
+  })
+  await sink2.close()
+  const keys = (await readRecords(out)).map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, keys.length, 'no service written twice')
+  assert.equal(keys.length, HOSTS, 'every open service written once')
+})
+
+test('host fusion: when a sink fails, released records not yet written stay unfinished for the resume', async () => {
+  const out = join(dir, 'fusion-failure.jsonl')
+  const stateFile = join(dir, 'fusion-failure.state.json')
+  const plan = await buildScanPlan(request)
+  const file = new JsonlFileSink(out)
+  await file.ready()
+  let writes = 0
+  const failing: RecordSink = {
+    write: async (r) => {
+      if (++writes === 3) throw new Error('disk full')
+      await file.write(r)
+    },
+    close: () => file.close(),
+  }
+  await assert.rejects(
+    runScan({
+      plan,
+      discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+      grab: slowGrab(1).grab,
+      grabConcurrency: 1,
+      enrichers: [fingerprintStage],
+      hostFusion: {},
+      sinks: [failing],
+      stateFile,
+    }),
+    /disk full/,
+  )
+  await failing.close()
+  assert.equal((await readRecords(out)).length, 2)
+
+  const sink2 = new JsonlFileSink(out)
+  await sink2.ready()
+  const resumed = await runScan({
+    plan: await buildScanPlan({ targets: [], ports: '', exclude: [] }, await readResumeState(stateFile)),
+    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
+    grab: slowGrab(1).grab,
+    grabConcurrency: 8,
+    enrichers: [fingerprintStage],
+    hostFusion: {},
+    sinks: [sink2],
+    stateFile,
+  })
+  await sink2.close()
+  assert.equal(resumed.records, HOSTS - 2, 'the resume grabs again every record that was not written')
+  const keys = (await readRecords(out)).map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, HOSTS)
+  assert.equal(keys.length, HOSTS)
 })

@@ -8,6 +8,7 @@ import { Discovery, type DiscoveryOptions, type DiscoveryStats } from '../discov
 import { formatIPv4 } from '../scope/ipv4.js'
 import { CompletionTracker } from '../targets/completion-tracker.js'
 import { type ResumeState, writeResumeState } from '../targets/resume-state.js'
+import { type HostFusionLimits, HostFusionStage } from './host-fusion-stage.js'
 import type { ScanPlan } from './scan-plan.js'
 
 /** The grab stage's contract (src/grab/grab-service.ts). */
@@ -25,6 +26,11 @@ export interface ScanRunOptions {
   /** Passed to the grab stage: modules may try a credential (SNMP community) only when true. */
   credentialAudit?: boolean
   enrichers: readonly Enricher[]
+  /**
+   * Host fusion right after the `fingerprint` enricher: a record whose banner names no vendor waits,
+   * within these bounds, for a service of its host that names one (host-fusion-stage.ts). Off when absent.
+   */
+  hostFusion?: HostFusionLimits
   sinks: readonly RecordSink[]
   /** Aborting stops the scan where it is and saves the resume state. */
   signal?: AbortSignal
@@ -76,9 +82,16 @@ interface Pending {
   transport: Transport
 }
 
+/** A record past host fusion, waiting for a slot to run the later enrichers and the sinks. */
+interface Released {
+  ticket: number
+  record: ScanRecord
+}
+
 /**
  * Runs a planned scan: permutation → discovery → grab (bounded, back-pressured) → enrichers in
- * order → sinks. Every target ends in the completion tracker exactly once, so the state written on
+ * order (with host fusion after fingerprinting, when asked) → sinks. Every target ends in the
+ * completion tracker exactly once, and a record's only after it is written, so the state written on
  * interrupt resumes without repeats or gaps.
  */
 export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
@@ -105,9 +118,34 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     }
   }
 
+  // host fusion splits the enrichers: those up to fingerprinting run in the grab's slot; a record
+  // may then wait in the holding area, which takes no slot, and the rest run in a slot of their own
+  const fingerprintAt = o.enrichers.findIndex((e) => e.name === 'fingerprint')
+  const fused = o.hostFusion !== undefined && fingerprintAt >= 0
+  const early = fused ? o.enrichers.slice(0, fingerprintAt + 1) : o.enrichers
+  const late = fused ? o.enrichers.slice(fingerprintAt + 1) : []
+  const released: Released[] = []
+  let rHead = 0
+  let drainScheduled = false
+  const fusion = fused
+    ? new HostFusionStage<number>((record, ticket) => {
+        released.push({ record, ticket })
+        // the stage releases from inside a grab, a flush or its timer: one drain afterwards
+        if (!drainScheduled) {
+          drainScheduled = true
+          queueMicrotask(() => {
+            drainScheduled = false
+            drain()
+          })
+        }
+      }, o.hostFusion)
+    : undefined
+
   const queue: Pending[] = []
   let qHead = 0
+  /** Tasks holding a slot: grabs and released records' later stages. */
   let running = 0
+  let grabbing = 0
   let records = 0
   let enrichErrors = 0
   let failure: unknown
@@ -119,7 +157,33 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     settle = resolve
   })
   const checkDone = () => {
-    if (discoveryDone && running === 0 && (qHead >= queue.length || stopping)) settle()
+    if (!discoveryDone || grabbing > 0 || (qHead < queue.length && !stopping)) return
+    // no grab is left whose service could name a held record's vendor
+    if (fusion && fusion.size > 0 && !failure) {
+      fusion.flush()
+      return
+    }
+    // after a failure, released records stay unwritten and unfinished: a resume grabs them again
+    if (running === 0 && (rHead >= released.length || failure)) settle()
+  }
+
+  const enrich = async (record: ScanRecord, stages: readonly Enricher[]) => {
+    for (const e of stages) {
+      try {
+        await e.enrich(record)
+      } catch {
+        // one broken enricher must not lose the record or the scan; the count goes in the summary
+        enrichErrors++
+      }
+    }
+  }
+
+  /** The later enrichers, the sinks, then the ticket: never finished before the record is written. */
+  const finishOne = async (r: Released) => {
+    await enrich(r.record, late)
+    for (const s of o.sinks) await s.write(r.record)
+    records++
+    tracker.finish(r.ticket)
   }
 
   const grabOne = async (p: Pending) => {
@@ -134,32 +198,37 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
       tracker.finish(p.ticket)
       return
     }
-    for (const e of o.enrichers) {
-      try {
-        await e.enrich(record)
-      } catch {
-        // one broken enricher must not lose the record or the scan; the count goes in the summary
-        enrichErrors++
-      }
-    }
-    for (const s of o.sinks) await s.write(record)
-    records++
-    tracker.finish(p.ticket)
+    await enrich(record, early)
+    if (fusion) fusion.admit(record, p.ticket)
+    else await finishOne({ record, ticket: p.ticket })
+  }
+
+  const start = (task: Promise<void>, grab: boolean) => {
+    running++
+    if (grab) grabbing++
+    task
+      .catch((err) => {
+        failure ??= err
+        stop()
+      })
+      .finally(() => {
+        running--
+        if (grab) grabbing--
+        drain()
+      })
   }
 
   const drain = () => {
+    // released records first: they are further along, and their tickets hold the resume watermark
+    while (!failure && running < o.grabConcurrency && rHead < released.length) {
+      start(finishOne(released[rHead++] as Released), false)
+    }
     while (!stopping && running < o.grabConcurrency && qHead < queue.length) {
-      const p = queue[qHead++] as Pending
-      running++
-      grabOne(p)
-        .catch((err) => {
-          failure ??= err
-          stop()
-        })
-        .finally(() => {
-          running--
-          drain()
-        })
+      start(grabOne(queue[qHead++] as Pending), true)
+    }
+    if (rHead > 1024 && rHead * 2 > released.length) {
+      released.splice(0, rHead)
+      rHead = 0
     }
     if (qHead > 1024 && qHead * 2 > queue.length) {
       queue.splice(0, qHead)
@@ -240,6 +309,7 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     checkDone()
     await allDone
   } finally {
+    fusion?.close()
     o.signal?.removeEventListener('abort', onAbort)
     if (stateTimer) clearInterval(stateTimer)
     if (progressTimer) clearInterval(progressTimer)

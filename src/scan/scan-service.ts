@@ -6,6 +6,7 @@ import { grabService } from '../grab/grab-service.js'
 import { appendAuditEntry, currentUser } from '../scope/audit-log.js'
 import { readResumeState } from '../targets/resume-state.js'
 import { enrichers } from './enrichers.js'
+import { DEFAULT_HOST_FUSION } from './host-fusion-stage.js'
 import { buildScanPlan, type ScanPlan, type ScanRequest } from './scan-plan.js'
 import { type GrabFunction, runScan, type ScanProgress, type ScanSummary } from './scan-runner.js'
 
@@ -65,6 +66,8 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
       grabLimits: o.grabLimits,
       credentialAudit: o.audit !== undefined,
       enrichers: o.audit ? withAuditStage(enrichers, plan.scope, o.audit, o.signal) : enrichers,
+      // after fingerprinting, before the audit: a service's vendor may come from another of its host
+      hostFusion: DEFAULT_HOST_FUSION,
       sinks,
       signal: o.signal,
       stateFile: o.stateFile?.(plan),
