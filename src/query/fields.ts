@@ -12,12 +12,16 @@ import { SCAN_STATUSES } from '../core/scan-status.js'
 export type FieldType = 'string' | 'text' | 'int' | 'float' | 'cidr' | 'date' | 'bool' | 'enum'
 
 /** Tables keyed by service, each with a `service_id` column. */
-export type RelatedTable = 'vulns' | 'findings' | 'observations' | 'service_details'
+export type RelatedTable = 'vulns' | 'findings' | 'observations' | 'service_seen'
 
-/** Where the value lives: a column of `services`, or a column of a table keyed by service. */
+/**
+ * Where the value lives: a column of `services`, a column of a table keyed by service, or a column
+ * of the service's current content (`contents`, referenced by `services.content_id`).
+ */
 export type FieldTarget =
   | { readonly kind: 'column'; readonly column: string }
   | { readonly kind: 'related'; readonly table: RelatedTable; readonly column: string }
+  | { readonly kind: 'content'; readonly column: string }
 
 export interface FieldDef {
   readonly name: string
@@ -103,7 +107,7 @@ export const FIELDS: readonly FieldDef[] = [
   {
     name: 'banner',
     type: 'text',
-    target: rel('service_details', 'banner'),
+    target: { kind: 'content', column: 'banner' },
     description: 'substring of the banner',
   },
   {
@@ -170,14 +174,14 @@ export const FIELDS: readonly FieldDef[] = [
     name: 'before',
     type: 'date',
     compare: 'before',
-    target: col('last_seen'),
+    target: rel('service_seen', 'last_seen'),
     description: 'last seen before this date',
   },
   {
     name: 'after',
     type: 'date',
     compare: 'after',
-    target: col('last_seen'),
+    target: rel('service_seen', 'last_seen'),
     description: 'last seen on or after this date',
   },
   {

@@ -49,6 +49,16 @@ describe('importJsonl', () => {
     await store.close()
   })
 
+  it('keeps a vendor inferred by host fusion, marked as inferred', async () => {
+    const store = await openStore(':memory:')
+    const r = good(5)
+    r.fingerprint = { vendor: 'Dahua', cpe: [], inferred: { fields: ['vendor'], from: 'tcp/80' } }
+    await importJsonl(store, Readable.from([JSON.stringify(r)]))
+    const [row] = await store.search(parseQuery('vendor:dahua'), { limit: 1 })
+    assert.deepEqual(row?.fingerprint?.inferred, { fields: ['vendor'], from: 'tcp/80' })
+    await store.close()
+  })
+
   it('refuses an over-long line without buffering it, and keeps counting lines after it', async () => {
     const store = await openStore(':memory:')
     const huge = Buffer.alloc(MAX_LINE_BYTES + 10, 0x41)

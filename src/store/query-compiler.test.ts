@@ -45,11 +45,11 @@ const cases: [string, { sqlite: Expect; postgres: Expect }][] = [
     'after:2026-11-01 http.title:Login',
     {
       sqlite: {
-        sql: 's.last_seen >= ? AND instr(lower(s.http_title), ?) > 0',
+        sql: 's.id IN (SELECT r.service_id FROM service_seen r WHERE r.last_seen >= ?) AND instr(lower(s.http_title), ?) > 0',
         params: ['2026-11-01T00:00:00.000Z', 'login'],
       },
       postgres: {
-        sql: 's.last_seen >= $1 AND strpos(lower(s.http_title), $2) > 0',
+        sql: 's.id IN (SELECT r.service_id FROM service_seen r WHERE r.last_seen >= $1) AND strpos(lower(s.http_title), $2) > 0',
         params: ['2026-11-01T00:00:00.000Z', 'login'],
       },
     },
@@ -58,11 +58,11 @@ const cases: [string, { sqlite: Expect; postgres: Expect }][] = [
     '"OpenSSH_7.4" -vuln:cve-2017-7921',
     {
       sqlite: {
-        sql: 's.id IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?) AND NOT coalesce((s.id IN (SELECT r.service_id FROM vulns r WHERE r.vuln_id = ?)), 0)',
+        sql: 's.content_id IN (SELECT rowid FROM contents_fts WHERE contents_fts MATCH ?) AND NOT coalesce((s.id IN (SELECT r.service_id FROM vulns r WHERE r.vuln_id = ?)), 0)',
         params: ['"openssh 7 4"', 'CVE-2017-7921'],
       },
       postgres: {
-        sql: "s.id IN (SELECT d.service_id FROM service_details d WHERE d.search @@ phraseto_tsquery('simple', $1)) AND NOT coalesce((s.id IN (SELECT r.service_id FROM vulns r WHERE r.vuln_id = $2)), FALSE)",
+        sql: "s.content_id IN (SELECT c.id FROM contents c WHERE c.search @@ phraseto_tsquery('simple', $1)) AND NOT coalesce((s.id IN (SELECT r.service_id FROM vulns r WHERE r.vuln_id = $2)), FALSE)",
         params: ['openssh 7 4', 'CVE-2017-7921'],
       },
     },

@@ -53,6 +53,10 @@ export abstract class QueryCompiler {
     if (target.kind === 'column') {
       return this.anyOf(term.values.map((v) => this.compare(def, `s.${target.column}`, v, params)))
     }
+    if (target.kind === 'content') {
+      const conds = term.values.map((v) => this.compare(def, `r.${target.column}`, v, params))
+      return `s.content_id IN (SELECT r.id FROM contents r WHERE ${this.anyOf(conds)})`
+    }
     const sub = (cond: string) => `s.id IN (SELECT r.service_id FROM ${target.table} r WHERE ${cond})`
     if (def.type === 'bool') {
       // kev:false means "no KEV vulnerability", not "some vulnerability outside KEV"

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { ScanRecord } from '../core/record.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import { textTokens } from '../query/tokens.js'
@@ -30,13 +30,15 @@ export const ROW_COLUMNS = [
   ['http_status', 'int'],
   ['ssh_version', 'text'],
   ['telnet_prompt', 'text'],
-  ['search_text', 'text'],
   ['content_hash', 'text'],
 ] as const
 
 export type RowColumn = (typeof ROW_COLUMNS)[number][0]
 
-/** Columns that describe what a service looked like (kept per observation for history). */
+/**
+ * Columns that describe what a service looked like: one `contents` row per distinct combination
+ * (keyed by the content hash), shared by every observation and service that showed it.
+ */
 export const CONTENT_COLUMNS: readonly RowColumn[] = [
   'protocol',
   'status',
@@ -52,7 +54,7 @@ export const CONTENT_COLUMNS: readonly RowColumn[] = [
   'os',
 ]
 
-/** Columns of `services` that follow the newest record: narrow, so scans and facets stay cheap. */
+/** Columns of `services` that follow the newest record: what search and facets filter on. */
 export const SERVICE_STATE_COLUMNS: readonly RowColumn[] = [
   'protocol',
   'status',
@@ -68,17 +70,6 @@ export const SERVICE_STATE_COLUMNS: readonly RowColumn[] = [
   'http_status',
   'ssh_version',
   'telnet_prompt',
-  'content_hash',
-]
-
-/** The bulky part of a service's newest record, kept beside it in `service_details`. */
-export const DETAIL_COLUMNS: readonly RowColumn[] = [
-  'banner',
-  'error',
-  'data',
-  'fingerprint',
-  'audit',
-  'search_text',
 ]
 
 // PostgreSQL text cannot hold NUL; write it the way printable() writes control characters.
@@ -90,6 +81,11 @@ function clean(s: string | undefined, max = 4096): string | null {
 
 const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
+/** A record's time as the store keeps it (ISO 8601, milliseconds, UTC), so times compare as strings. */
+export function canonicalTime(timestamp: string): string {
+  return CANONICAL_TIME.test(timestamp) ? timestamp : new Date(timestamp).toISOString()
+}
+
 function pick(data: Record<string, unknown>, proto: string, key: string): unknown {
   const section = data[proto]
   return section && typeof section === 'object' ? (section as Record<string, unknown>)[key] : undefined
@@ -100,48 +96,54 @@ const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' ? 
 /** One record as the row values, in ROW_COLUMNS order. The record must have passed scanRecordSchema. */
 export function recordToRow(r: ScanRecord): unknown[] {
   const fp = r.fingerprint
-  const httpTitle = str(pick(r.data, 'http', 'title'))
   const status = pick(r.data, 'http', 'status_code')
-  const banner = clean(r.banner, Number.POSITIVE_INFINITY) as string
-  const row: Record<RowColumn, unknown> = {
-    ip: r.ip,
-    ip_num: ipv4ToNumber(r.ip),
-    port: r.port,
-    transport: r.transport,
-    scan_id: r.scan_id,
-    ts: CANONICAL_TIME.test(r.timestamp) ? r.timestamp : new Date(r.timestamp).toISOString(),
-    protocol: clean(r.protocol, 64),
-    status: r.status,
-    banner,
-    error: clean(r.error),
-    data: JSON.stringify(r.data),
-    fingerprint: fp ? JSON.stringify(fp) : null,
-    audit: r.audit ? JSON.stringify(r.audit) : null,
-    vendor: clean(fp?.vendor, 256),
-    product: clean(fp?.product, 256),
-    version: clean(fp?.version, 256),
-    device_type: clean(fp?.device_type, 256),
-    os: clean(fp?.os, 256),
-    cpe: fp && fp.cpe.length > 0 ? clean(fp.cpe.join(' '), 8192) : null,
-    audit_result: r.audit?.result ?? null,
-    http_title: httpTitle,
-    http_server: str(pick(r.data, 'http', 'server')),
-    http_status: typeof status === 'number' && Number.isInteger(status) ? status : null,
-    ssh_version: str(pick(r.data, 'ssh', 'software')),
-    telnet_prompt: str(pick(r.data, 'telnet', 'prompt')),
-    search_text: textTokens(`${banner} ${httpTitle ?? ''}`)
-      .join(' ')
-      .slice(0, 16_384),
-    content_hash: null,
-  }
-  // what the service shows, hashed: an unchanged service is then a cheap last-seen update
-  row.content_hash = createHash('md5')
-    .update(CONTENT_COLUMNS.map((c) => String(row[c] ?? '')).join('\u0000'))
-    .digest('base64')
-  return ROW_COLUMNS.map(([name]) => row[name])
+  // built in ROW_COLUMNS order directly: this runs once per ingested record
+  const row: unknown[] = [
+    r.ip,
+    ipv4ToNumber(r.ip),
+    r.port,
+    r.transport,
+    r.scan_id,
+    canonicalTime(r.timestamp),
+    clean(r.protocol, 64),
+    r.status,
+    clean(r.banner, Number.POSITIVE_INFINITY),
+    clean(r.error),
+    JSON.stringify(r.data),
+    fp ? JSON.stringify(fp) : null,
+    r.audit ? JSON.stringify(r.audit) : null,
+    clean(fp?.vendor, 256),
+    clean(fp?.product, 256),
+    clean(fp?.version, 256),
+    clean(fp?.device_type, 256),
+    clean(fp?.os, 256),
+    fp && fp.cpe.length > 0 ? clean(fp.cpe.join(' '), 8192) : null,
+    r.audit?.result ?? null,
+    str(pick(r.data, 'http', 'title')),
+    str(pick(r.data, 'http', 'server')),
+    typeof status === 'number' && Number.isInteger(status) ? status : null,
+    str(pick(r.data, 'ssh', 'software')),
+    str(pick(r.data, 'telnet', 'prompt')),
+    null,
+  ]
+  // what the service shows, hashed: an unchanged service then costs a hash comparison, not a content write
+  row[COL_INDEX.content_hash] = hash(
+    'md5',
+    CONTENT_INDEXES.map((i) => String(row[i] ?? '')).join('\u0000'),
+    'base64',
+  )
+  return row
+}
+
+/** The words full-text search finds a content by: banner and HTTP title. Computed only for new contents. */
+export function searchText(row: readonly unknown[]): string {
+  return textTokens(`${row[COL_INDEX.banner]} ${row[COL_INDEX.http_title] ?? ''}`)
+    .join(' ')
+    .slice(0, 16_384)
 }
 
 export const COL_INDEX = Object.fromEntries(ROW_COLUMNS.map(([name], i) => [name, i])) as Record<
   RowColumn,
   number
 >
+const CONTENT_INDEXES = CONTENT_COLUMNS.map((c) => COL_INDEX[c])

@@ -37,6 +37,9 @@ export const scanRecordSchema = z.object({
       rule: text(256).optional(),
       confidence: z.number().min(0).max(1).optional(),
       candidates: z.array(z.unknown()).max(256).optional(),
+      inferred: z
+        .object({ fields: z.array(z.enum(['vendor', 'device_type'])).max(2), from: text(64) })
+        .optional(),
     })
     .optional(),
   audit: z

@@ -4,7 +4,7 @@ import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
-import { COL_INDEX, recordToRow } from './record-row.js'
+import { canonicalTime } from './record-row.js'
 import type {
   DiffEntry,
   FacetRequest,
@@ -25,9 +25,10 @@ type Row = Record<string, unknown>
 /** Rows per statement: large enough to amortise, small enough for PostgreSQL's bind message. */
 const CHUNK = 5000
 
-const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, d.banner, d.error, d.data,
-  d.fingerprint, d.audit, s.first_seen, s.last_seen, s.last_scan_id`
-const SERVICE_FROM = 'services s JOIN service_details d ON d.service_id = s.id'
+const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, c.banner, c.error, c.data,
+  c.fingerprint, c.audit, e.first_seen, e.last_seen, e.last_scan_id`
+const SERVICE_FROM = `services s JOIN contents c ON c.id = s.content_id
+  JOIN service_seen e ON e.service_id = s.id`
 
 const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
 
@@ -104,23 +105,22 @@ export class SqlStore implements Store {
   }
 
   async #ingestChunk(tx: Dialect['driver'], records: readonly ScanRecord[]): Promise<number> {
-    const rows = records.map(recordToRow)
+    const times = records.map((r) => canonicalTime(r.timestamp))
     const scans = new Map<string, { first: string; last: string }>()
-    for (const row of rows) {
-      const ts = row[COL_INDEX.ts] as string
-      const id = row[COL_INDEX.scan_id] as string
-      const s = scans.get(id)
-      if (!s) scans.set(id, { first: ts, last: ts })
+    records.forEach((r, i) => {
+      const ts = times[i] as string
+      const s = scans.get(r.scan_id)
+      if (!s) scans.set(r.scan_id, { first: ts, last: ts })
       else widen(s, ts)
-    }
+    })
     for (const [id, s] of scans) await this.#upsertScan(tx, { id, started_at: s.first, finished_at: s.last })
-    const stored = await this.#d.writer.write(tx, rows)
+    const stored = await this.#d.writer.write(tx, records)
 
     // Vulnerabilities and findings carried by records (imports from other instances): the newest wins.
     const carried = new Map<string, { record: ScanRecord; ts: string }>()
     records.forEach((record, i) => {
       if (!record.vulns && !record.findings) return
-      const ts = (rows[i] as unknown[])[COL_INDEX.ts] as string
+      const ts = times[i] as string
       const k = `${record.ip}|${record.port}|${record.transport}`
       const cur = carried.get(k)
       if (!cur || ts >= cur.ts) carried.set(k, { record, ts })
@@ -211,6 +211,9 @@ export class SqlStore implements Store {
     const total = `SELECT ${p.add(-1)} AS f, NULL AS value, count(*) AS n, 0 AS rk FROM m`
     const branches = defs.map((def, i) => {
       const t = def.target
+      // no content field is a facet: banners are too varied to count
+      if (t.kind === 'content')
+        throw new MamoriError('ERR_QUERY_VALUE', `field "${def.name}" cannot be used as a facet`)
       // ranked inside the branch so the top-N and its order are the per-facet query's
       const grouped =
         t.kind === 'column'
@@ -305,8 +308,8 @@ export class SqlStore implements Store {
   ): Promise<{ id: number; last_seen: string } | undefined> {
     const p = this.#d.compiler.params()
     const [row] = await db.all<{ id: number; last_seen: string }>(
-      `SELECT id, last_seen FROM services WHERE ip = ${p.add(key.ip)} AND port = ${p.add(key.port)}
-       AND transport = ${p.add(key.transport)}`,
+      `SELECT s.id, e.last_seen FROM services s JOIN service_seen e ON e.service_id = s.id
+       WHERE s.ip = ${p.add(key.ip)} AND s.port = ${p.add(key.port)} AND s.transport = ${p.add(key.transport)}`,
       p.values,
     )
     return row ? { id: Number(row.id), last_seen: row.last_seen } : undefined
@@ -416,10 +419,10 @@ export class SqlStore implements Store {
     // driven from scans: SQLite then looks each one up in the (scan_id, service_id) index
     const obs = services.length
       ? await db.all<Row>(
-          `SELECT o.service_id, o.scan_id, o.ts, o.status, o.protocol, o.banner, o.product, o.version
-           FROM scans sc CROSS JOIN observations o
+          `SELECT o.service_id, o.scan_id, o.ts, c.status, c.protocol, c.banner, c.product, c.version
+           FROM scans sc CROSS JOIN observations o JOIN contents c ON c.id = o.content_id
            WHERE o.scan_id = sc.id AND o.service_id IN (${ids})
-           ORDER BY o.service_id, o.ts, o.id`,
+           ORDER BY o.service_id, o.ts, o.scan_id`,
           p3.values,
         )
       : []
@@ -442,8 +445,9 @@ export class SqlStore implements Store {
     }
     return {
       ip,
-      first_seen: h.first_seen as string,
-      last_seen: h.last_seen as string,
+      // a host's seen-window is its services' (hosts are added with their first service)
+      first_seen: services.map((s) => s.first_seen).sort()[0] as string,
+      last_seen: services.map((s) => s.last_seen).sort()[services.length - 1] as string,
       ...(h.country ? { country: h.country as string } : {}),
       ...(h.asn != null ? { asn: Number(h.asn) } : {}),
       ...(h.org ? { org: h.org as string } : {}),
@@ -458,7 +462,7 @@ export class SqlStore implements Store {
       const [row] = await db.all(`SELECT id FROM scans WHERE id = ${p.add(id)}`, p.values)
       if (!row) throw new MamoriError('ERR_NOT_FOUND', `no scan "${id}" in the store (see mamori scans)`)
     }
-    const cols = `s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `o.${f}`).join(', ')}`
+    const cols = `s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `c.${f}`).join(', ')}`
     const side = (r: Row) => ({
       protocol: r.protocol as string,
       status: r.status as string,
@@ -474,6 +478,7 @@ export class SqlStore implements Store {
       const p = this.#d.compiler.params()
       const rows = await db.all<Row>(
         `SELECT ${cols} FROM observations o JOIN services s ON s.id = o.service_id
+         JOIN contents c ON c.id = o.content_id
          WHERE o.scan_id = ${p.add(from)} AND NOT EXISTS
            (SELECT 1 FROM observations x WHERE x.scan_id = ${p.add(to)} AND x.service_id = o.service_id)
          ORDER BY s.ip_num, s.port`,
@@ -492,11 +497,12 @@ export class SqlStore implements Store {
     }
     const p = this.#d.compiler.params()
     const changed = await db.all<Row>(
-      `SELECT s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `a.${f} AS a_${f}, b.${f} AS b_${f}`).join(', ')}
+      `SELECT s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `ca.${f} AS a_${f}, cb.${f} AS b_${f}`).join(', ')}
        FROM observations a JOIN observations b ON b.service_id = a.service_id
        JOIN services s ON s.id = a.service_id
-       WHERE a.scan_id = ${p.add(a)} AND b.scan_id = ${p.add(b)}
-         AND (${DIFF_FIELDS.map((f) => `a.${f} IS DISTINCT FROM b.${f}`).join(' OR ')})
+       JOIN contents ca ON ca.id = a.content_id JOIN contents cb ON cb.id = b.content_id
+       WHERE a.scan_id = ${p.add(a)} AND b.scan_id = ${p.add(b)} AND a.content_id <> b.content_id
+         AND (${DIFF_FIELDS.map((f) => `ca.${f} IS DISTINCT FROM cb.${f}`).join(' OR ')})
        ORDER BY s.ip_num, s.port`,
       p.values,
     )

@@ -106,5 +106,59 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_type ON findings (type);
 CREATE INDEX findings_severity ON findings (severity);
+`, // v2: contents shared by hash, narrow seen-window rows, slim observations (see the SQLite v2).
+  `
+CREATE TABLE contents (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  protocol TEXT NOT NULL,
+  status TEXT NOT NULL,
+  banner TEXT NOT NULL,
+  error TEXT,
+  data TEXT NOT NULL,
+  fingerprint TEXT,
+  audit TEXT,
+  vendor TEXT,
+  product TEXT,
+  version TEXT,
+  device_type TEXT,
+  os TEXT,
+  search_text TEXT NOT NULL,
+  search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED
+);
+CREATE INDEX contents_search ON contents USING gin (search);
+INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product, version,
+    device_type, os, search_text)
+  SELECT DISTINCT ON (s.content_hash) s.content_hash, s.protocol, s.status, d.banner, d.error, d.data,
+    d.fingerprint, d.audit, s.vendor, s.product, s.version, s.device_type, s.os, d.search_text
+  FROM services s JOIN service_details d ON d.service_id = s.id
+  ORDER BY s.content_hash, s.id;
+ALTER TABLE services ADD COLUMN content_id BIGINT REFERENCES contents (id);
+UPDATE services SET content_id = c.id FROM contents c WHERE c.hash = services.content_hash;
+CREATE TABLE service_seen (
+  service_id BIGINT PRIMARY KEY REFERENCES services (id),
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  last_scan_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  content_id BIGINT NOT NULL REFERENCES contents (id)
+);
+INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+  SELECT id, first_seen, last_seen, last_scan_id, content_hash, content_id FROM services;
+INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product, version,
+    device_type, os, search_text)
+  SELECT 'v1:' || o.id, o.protocol, o.status, o.banner, o.error, o.data, o.fingerprint, o.audit, o.vendor,
+    o.product, o.version, o.device_type, o.os, ''
+  FROM observations o;
+ALTER TABLE observations ADD COLUMN content_id BIGINT REFERENCES contents (id);
+UPDATE observations SET content_id = c.id FROM contents c WHERE c.hash = 'v1:' || observations.id;
+ALTER TABLE observations ALTER COLUMN content_id SET NOT NULL;
+ALTER TABLE observations DROP COLUMN protocol, DROP COLUMN status, DROP COLUMN banner, DROP COLUMN error,
+  DROP COLUMN data, DROP COLUMN fingerprint, DROP COLUMN audit, DROP COLUMN vendor, DROP COLUMN product,
+  DROP COLUMN version, DROP COLUMN device_type, DROP COLUMN os;
+DROP TABLE service_details;
+ALTER TABLE services DROP COLUMN first_seen, DROP COLUMN last_seen, DROP COLUMN last_scan_id,
+  DROP COLUMN content_hash;
+ALTER TABLE hosts DROP COLUMN first_seen, DROP COLUMN last_seen;
 `,
 ]

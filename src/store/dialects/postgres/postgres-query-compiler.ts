@@ -12,7 +12,7 @@ export class PostgresQueryCompiler extends QueryCompiler {
     return `strpos(lower(${column}), ${params.add(value)}) > 0`
   }
   protected fullText(tokens: readonly string[], params: Params): string {
-    return `s.id IN (SELECT d.service_id FROM service_details d WHERE d.search @@ phraseto_tsquery('simple', ${params.add(tokens.join(' '))}))`
+    return `s.content_id IN (SELECT c.id FROM contents c WHERE c.search @@ phraseto_tsquery('simple', ${params.add(tokens.join(' '))}))`
   }
   protected not(condition: string): string {
     return `NOT coalesce((${condition}), FALSE)`

@@ -1,12 +1,14 @@
+import type { ScanRecord } from '../../../core/record.js'
 import {
   COL_INDEX,
   CONTENT_COLUMNS,
-  DETAIL_COLUMNS,
   ROW_COLUMNS,
   type RowColumn,
+  recordToRow,
   SERVICE_STATE_COLUMNS,
+  searchText,
 } from '../../record-row.js'
-import { detailsUpsertSql, type RecordWriter, serviceConflictSql } from '../../record-writer.js'
+import type { RecordWriter } from '../../record-writer.js'
 import type { SqlDriver } from '../../sql-driver.js'
 
 type Bulk = readonly (readonly [name: string, type: string])[]
@@ -22,15 +24,26 @@ function unnest(columns: Bulk, rows: readonly unknown[][], params: unknown[]): s
   return `SELECT * FROM unnest(${arrays.join(', ')}) AS t(${columns.map(([n]) => n).join(', ')})`
 }
 
+const at = (r: readonly unknown[], c: RowColumn) => r[COL_INDEX[c]] as string
+const KEY = 'r.ip = s.ip AND r.port = s.port AND r.transport = s.transport'
+
+/** One service's rows in a chunk: the newest one and the seen-window they span. */
+interface Latest {
+  row: readonly unknown[]
+  first: string
+  last: string
+}
+
 /**
- * One statement per table per chunk. PostgreSQL refuses to update a row twice in one
- * INSERT ... ON CONFLICT, so services and hosts are first reduced to one row each per chunk.
+ * One statement per table per chunk. PostgreSQL refuses to update a row twice in one statement, so
+ * hosts, services and contents are first reduced to one row each per chunk.
  */
 export class PostgresRecordWriter implements RecordWriter {
-  async write(tx: SqlDriver, rows: readonly unknown[][]): Promise<number> {
-    const at = (r: readonly unknown[], c: RowColumn) => r[COL_INDEX[c]] as string
-    const latest = new Map<string, { row: readonly unknown[]; first: string; last: string }>()
-    const hosts = new Map<string, { num: unknown; first: string; last: string }>()
+  async write(tx: SqlDriver, records: readonly ScanRecord[]): Promise<number> {
+    const rows = records.map(recordToRow)
+    const latest = new Map<string, Latest>()
+    const hosts = new Map<string, unknown>()
+    const contents = new Map<string, readonly unknown[]>()
     for (const row of rows) {
       const ts = at(row, 'ts')
       const k = `${at(row, 'ip')}|${at(row, 'port')}|${at(row, 'transport')}`
@@ -40,81 +53,114 @@ export class PostgresRecordWriter implements RecordWriter {
         if (ts >= cur.last) Object.assign(cur, { row, last: ts })
         if (ts < cur.first) cur.first = ts
       }
-      const h = hosts.get(at(row, 'ip'))
-      if (!h) hosts.set(at(row, 'ip'), { num: row[COL_INDEX.ip_num], first: ts, last: ts })
-      else {
-        if (ts < h.first) h.first = ts
-        if (ts > h.last) h.last = ts
-      }
+      hosts.set(at(row, 'ip'), row[COL_INDEX.ip_num])
+      contents.set(at(row, 'content_hash'), row)
     }
 
-    let params: unknown[] = []
-    const hostSrc = unnest(
-      typed(['ip', 'ip_num', 'first_seen', 'last_seen']).map(
-        ([n, t]) => [n, n === 'ip_num' ? 'bigint' : t] as const,
-      ),
-      [...hosts].map(([ip, h]) => [ip, h.num, h.first, h.last]),
+    await this.#hosts(tx, hosts)
+    await this.#contents(tx, contents)
+    await this.#services(tx, [...latest.values()])
+
+    const obs = ['ip', 'port', 'transport', 'scan_id', 'ts', 'content_hash']
+    const params: unknown[] = []
+    const src = unnest(
+      typed(obs),
+      rows.map((r) => obs.map((n) => at(r, n as RowColumn))),
+      params,
+    )
+    return tx.run(
+      `INSERT INTO observations (service_id, scan_id, ts, content_id)
+       SELECT s.id, r.scan_id, r.ts, c.id FROM (${src}) AS r
+       JOIN services s ON ${KEY} JOIN contents c ON c.hash = r.content_hash
+       ON CONFLICT (scan_id, service_id) DO NOTHING`,
+      params,
+    )
+  }
+
+  async #hosts(tx: SqlDriver, hosts: Map<string, unknown>) {
+    const params: unknown[] = []
+    const src = unnest(
+      [
+        ['ip', 'text'],
+        ['ip_num', 'bigint'],
+      ],
+      [...hosts],
+      params,
+    )
+    await tx.run(`INSERT INTO hosts (ip, ip_num) ${src} ON CONFLICT (ip) DO NOTHING`, params)
+  }
+
+  /** Only contents the store does not have yet travel in full. */
+  async #contents(tx: SqlDriver, contents: Map<string, readonly unknown[]>) {
+    const known = new Set(
+      (
+        await tx.all<{ hash: string }>('SELECT hash FROM contents WHERE hash = ANY($1::text[])', [
+          [...contents.keys()],
+        ])
+      ).map((r) => r.hash),
+    )
+    const fresh = [...contents.values()].filter((r) => !known.has(at(r, 'content_hash')))
+    if (fresh.length === 0) return
+    const cols = ['content_hash', ...CONTENT_COLUMNS]
+    const params: unknown[] = []
+    const src = unnest(
+      [...typed(cols), ['search_text', 'text']],
+      fresh.map((r) => [...cols.map((n) => r[COL_INDEX[n as RowColumn]]), searchText(r)]),
       params,
     )
     await tx.run(
-      `INSERT INTO hosts (ip, ip_num, first_seen, last_seen) ${hostSrc}
-       ON CONFLICT (ip) DO UPDATE SET first_seen = least(hosts.first_seen, excluded.first_seen),
-         last_seen = greatest(hosts.last_seen, excluded.last_seen)`,
+      `INSERT INTO contents (hash, ${CONTENT_COLUMNS.join(', ')}, search_text)
+       SELECT * FROM (${src}) AS r ON CONFLICT (hash) DO NOTHING`,
       params,
     )
+  }
 
+  /** New services are created; known ones take the newest record's state; every seen-window widens. */
+  async #services(tx: SqlDriver, latest: Latest[]) {
     const names = [
       'ip',
       'ip_num',
       'port',
       'transport',
       ...SERVICE_STATE_COLUMNS,
+      'content_hash',
       'first_seen',
       'ts',
       'scan_id',
     ]
-    params = []
-    const svcSrc = unnest(
-      typed(names),
-      [...latest.values()].map((l) =>
-        names.map((n) => (n === 'first_seen' ? l.first : l.row[COL_INDEX[n as RowColumn]])),
-      ),
-      params,
+    const rows = latest.map((l) =>
+      names.map((n) => (n === 'first_seen' ? l.first : l.row[COL_INDEX[n as RowColumn]])),
     )
+    const sets = SERVICE_STATE_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')
+    let params: unknown[] = []
+    let src = unnest(typed(names), rows, params)
+    // state first, compared with the seen-window before it widens: an older record adds history only
     await tx.run(
-      `INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
-         first_seen, last_seen, last_scan_id) ${svcSrc} ${serviceConflictSql('least', 'greatest')}`,
+      `WITH r AS (${src}),
+       moved AS (
+         UPDATE services s SET ${sets}, content_id = c.id
+         FROM r JOIN contents c ON c.hash = r.content_hash, service_seen e
+         WHERE ${KEY} AND e.service_id = s.id AND e.content_hash <> r.content_hash AND r.ts >= e.last_seen
+       )
+       INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
+       SELECT r.ip, r.ip_num, r.port, r.transport, ${SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', ')}, c.id
+       FROM r JOIN contents c ON c.hash = r.content_hash
+       ON CONFLICT (ip, port, transport) DO NOTHING`,
       params,
     )
-
-    const det = ['ip', 'port', 'transport', 'ts', ...DETAIL_COLUMNS]
     params = []
-    const detSrc = unnest(
-      typed(det),
-      [...latest.values()].map((l) => det.map((n) => l.row[COL_INDEX[n as RowColumn]])),
-      params,
-    )
-    // only rows that are now their service's newest record (last_seen was widened just above)
+    src = unnest(typed(names), rows, params)
+    const newer = 'excluded.last_seen >= service_seen.last_seen'
     await tx.run(
-      detailsUpsertSql(
-        `SELECT s.id, ${DETAIL_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM (${detSrc}) AS r
-         JOIN services s ON s.ip = r.ip AND s.port = r.port AND s.transport = r.transport AND s.last_seen = r.ts`,
-      ),
-      params,
-    )
-
-    const obs = ['ip', 'port', 'transport', 'scan_id', 'ts', ...CONTENT_COLUMNS]
-    params = []
-    const obsSrc = unnest(
-      typed(obs),
-      rows.map((r) => obs.map((n) => r[COL_INDEX[n as RowColumn]])),
-      params,
-    )
-    return tx.run(
-      `INSERT INTO observations (service_id, scan_id, ts, ${CONTENT_COLUMNS.join(', ')})
-       SELECT s.id, r.scan_id, r.ts, ${CONTENT_COLUMNS.map((c) => `r.${c}`).join(', ')}
-       FROM (${obsSrc}) AS r JOIN services s ON s.ip = r.ip AND s.port = r.port AND s.transport = r.transport
-       ON CONFLICT (scan_id, service_id) DO NOTHING`,
+      `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+       SELECT s.id, r.first_seen, r.ts, r.scan_id, r.content_hash, s.content_id
+       FROM (${src}) AS r JOIN services s ON ${KEY}
+       ON CONFLICT (service_id) DO UPDATE SET
+         first_seen = least(service_seen.first_seen, excluded.first_seen),
+         last_seen = greatest(service_seen.last_seen, excluded.last_seen),
+         last_scan_id = CASE WHEN ${newer} THEN excluded.last_scan_id ELSE service_seen.last_scan_id END,
+         content_hash = CASE WHEN ${newer} THEN excluded.content_hash ELSE service_seen.content_hash END,
+         content_id = CASE WHEN ${newer} THEN excluded.content_id ELSE service_seen.content_id END`,
       params,
     )
   }

@@ -16,6 +16,8 @@ export class SqliteDriver implements SqlDriver {
     this.#db.pragma('foreign_keys = ON')
     this.#db.pragma('busy_timeout = 5000')
     this.#db.pragma('cache_size = -65536')
+    // checkpoints every 64 MiB of WAL rather than 4 MiB: bulk ingest rewrites the same pages less often
+    this.#db.pragma('wal_autocheckpoint = 16384')
     // SQLite's advice for long-lived connections: refresh planner statistics where they are stale
     this.#db.pragma('optimize = 0x10002')
   }

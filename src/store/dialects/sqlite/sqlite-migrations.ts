@@ -117,5 +117,80 @@ WHEN old.search_text IS NOT new.search_text BEGIN
   DELETE FROM services_fts WHERE rowid = old.service_id;
   INSERT INTO services_fts (rowid, text) VALUES (new.service_id, new.search_text);
 END;
+`, // v2: contents shared by hash, a narrow seen-window row per service, slim observations. A re-scan of
+  // an unchanged service then updates one ~100-byte row and adds a ~50-byte observation, not a full copy.
+  `
+CREATE TABLE contents (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  protocol TEXT NOT NULL,
+  status TEXT NOT NULL,
+  banner TEXT NOT NULL,
+  error TEXT,
+  data TEXT NOT NULL,
+  fingerprint TEXT,
+  audit TEXT,
+  vendor TEXT,
+  product TEXT,
+  version TEXT,
+  device_type TEXT,
+  os TEXT
+);
+-- contentless: the words are indexed by content id, the text itself is the banner and title
+CREATE VIRTUAL TABLE contents_fts USING fts5 (
+  text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+);
+-- the current state of every service keeps its hash, so an unchanged service is recognised after the upgrade
+INSERT OR IGNORE INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product,
+    version, device_type, os)
+  SELECT s.content_hash, s.protocol, s.status, d.banner, d.error, d.data, d.fingerprint, d.audit, s.vendor,
+    s.product, s.version, s.device_type, s.os
+  FROM services s JOIN service_details d ON d.service_id = s.id;
+ALTER TABLE services ADD COLUMN content_id INTEGER REFERENCES contents (id);
+UPDATE services SET content_id = (SELECT c.id FROM contents c WHERE c.hash = services.content_hash);
+INSERT INTO contents_fts (rowid, text)
+  SELECT s.content_id, min(d.search_text) FROM services s JOIN service_details d ON d.service_id = s.id
+  GROUP BY s.content_id;
+-- the row a re-scan of an unchanged service updates: narrow, found through the services key index alone
+CREATE TABLE service_seen (
+  service_id INTEGER PRIMARY KEY REFERENCES services (id),
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  last_scan_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  content_id INTEGER NOT NULL REFERENCES contents (id)
+);
+INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+  SELECT id, first_seen, last_seen, last_scan_id, content_hash, content_id FROM services;
+-- history written before v2: one content per observation, under a hash no new record can have
+INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product, version,
+    device_type, os)
+  SELECT 'v1:' || o.id, o.protocol, o.status, o.banner, o.error, o.data, o.fingerprint, o.audit, o.vendor, o.product,
+    o.version, o.device_type, o.os
+  FROM observations o;
+-- one B-tree: the (scan, service) key is the row; history reads it from the scans side
+CREATE TABLE observations_v2 (
+  scan_id TEXT NOT NULL,
+  service_id INTEGER NOT NULL REFERENCES services (id),
+  ts TEXT NOT NULL,
+  content_id INTEGER NOT NULL REFERENCES contents (id),
+  PRIMARY KEY (scan_id, service_id)
+) WITHOUT ROWID;
+INSERT INTO observations_v2 (scan_id, service_id, ts, content_id)
+  SELECT o.scan_id, o.service_id, o.ts, c.id FROM observations o JOIN contents c ON c.hash = 'v1:' || o.id;
+DROP TABLE observations;
+ALTER TABLE observations_v2 RENAME TO observations;
+DROP TRIGGER services_fts_insert;
+DROP TRIGGER services_fts_update;
+DROP TABLE services_fts;
+DROP TABLE service_details;
+DROP INDEX services_last_seen;
+ALTER TABLE services DROP COLUMN first_seen;
+ALTER TABLE services DROP COLUMN last_seen;
+ALTER TABLE services DROP COLUMN last_scan_id;
+ALTER TABLE services DROP COLUMN content_hash;
+-- a host's seen-window is its services': written once per service, not once per record
+ALTER TABLE hosts DROP COLUMN first_seen;
+ALTER TABLE hosts DROP COLUMN last_seen;
 `,
 ]

@@ -13,7 +13,7 @@ export class SqliteQueryCompiler extends QueryCompiler {
   }
   protected fullText(tokens: readonly string[], params: Params): string {
     // tokens are letters and digits only, so the quoted phrase cannot carry FTS5 syntax
-    return `s.id IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ${params.add(`"${tokens.join(' ')}"`)})`
+    return `s.content_id IN (SELECT rowid FROM contents_fts WHERE contents_fts MATCH ${params.add(`"${tokens.join(' ')}"`)})`
   }
   protected not(condition: string): string {
     return `NOT coalesce((${condition}), 0)`
