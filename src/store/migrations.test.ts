@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,7 +12,6 @@ import { createTestSchema, PG_TEST_URL } from './dialects/postgres/pg-test-datab
 import { postgresMigrations } from './dialects/postgres/postgres-migrations.js'
 import { sqliteMigrations } from './dialects/sqlite/sqlite-migrations.js'
 import { openStore } from './open-store.js'
-import { COL_INDEX, recordToRow } from './record-row.js'
 
 const T1 = '2026-10-01T00:00:00.000Z'
 const T2 = '2026-10-08T00:00:00.000Z'
@@ -36,7 +36,25 @@ function telnet(banner: string, ts: string, scan: string): ScanRecord {
 function v1Fixture(): string[] {
   const old = telnet('ZXHN login v1.0', T1, 'scan-1')
   const cur = telnet('ZXHN login v2.0', T2, 'scan-2')
-  const hash = recordToRow(cur)[COL_INDEX.content_hash]
+  // v1's formula: md5 over the stored content columns
+  const hash = createHash('md5')
+    .update(
+      [
+        'telnet',
+        'success',
+        cur.banner,
+        '',
+        JSON.stringify(cur.data),
+        JSON.stringify(cur.fingerprint),
+        '',
+        'ZTE',
+        'ZXHN',
+        '2.0',
+        '',
+        '',
+      ].join('\u0000'),
+    )
+    .digest('base64')
   const svc = `(SELECT id FROM services WHERE ip = '127.30.9.1')`
   const observation = (r: ScanRecord) =>
     `INSERT INTO observations (service_id, scan_id, ts, protocol, status, banner, data, fingerprint, vendor, product, version)
@@ -44,10 +62,10 @@ function v1Fixture(): string[] {
        ${q(JSON.stringify(r.fingerprint))}, 'ZTE', 'ZXHN', ${q(r.fingerprint?.version)})`
   return [
     `INSERT INTO scans (id, started_at, finished_at) VALUES ('scan-1', '${T1}', '${T1}'), ('scan-2', '${T2}', '${T2}')`,
-    `INSERT INTO hosts (ip, ip_num, first_seen, last_seen) VALUES ('127.30.9.1', 2132609281, '${T1}', '${T2}')`,
+    `INSERT INTO hosts (ip, ip_num, first_seen, last_seen) VALUES ('127.30.9.1', 2132674817, '${T1}', '${T2}')`,
     `INSERT INTO services (ip, ip_num, port, transport, protocol, status, vendor, product, version, telnet_prompt,
        content_hash, first_seen, last_seen, last_scan_id)
-     VALUES ('127.30.9.1', 2132609281, 23, 'tcp', 'telnet', 'success', 'ZTE', 'ZXHN', '2.0', 'login:', ${q(hash)},
+     VALUES ('127.30.9.1', 2132674817, 23, 'tcp', 'telnet', 'success', 'ZTE', 'ZXHN', '2.0', 'login:', ${q(hash)},
        '${T1}', '${T2}', 'scan-2')`,
     `INSERT INTO service_details (service_id, banner, data, fingerprint, search_text)
      VALUES (${svc}, ${q(cur.banner)}, ${q(JSON.stringify(cur.data))}, ${q(JSON.stringify(cur.fingerprint))},
@@ -57,7 +75,7 @@ function v1Fixture(): string[] {
   ]
 }
 
-/** What a user must still find after the upgrade, and an unchanged re-scan recognised as unchanged. */
+/** What a user must still find after the upgrade, and unchanged re-scans recognised as unchanged. */
 async function checkUpgraded(url: string, contents: () => Promise<number>) {
   const store = await openStore(url)
   try {
@@ -80,13 +98,21 @@ async function checkUpgraded(url: string, contents: () => Promise<number>) {
       (await store.diff('scan-1', 'scan-2')).map((d) => [d.change, d.fields]),
       [['changed', ['banner', 'version']]],
     )
-    const before = await contents()
+    // the first record after the upgrade is stored under the new hash, once; history shows no change
     const T3 = '2026-10-15T00:00:00.000Z'
+    const T4 = '2026-10-22T00:00:00.000Z'
     assert.equal((await store.ingest([telnet('ZXHN login v2.0', T3, 'scan-3')])).stored, 1)
-    assert.equal(await contents(), before, 'an unchanged service adds no content after the upgrade')
+    const afterFirst = await contents()
+    assert.equal((await store.ingest([telnet('ZXHN login v2.0', T4, 'scan-4')])).stored, 1)
+    assert.equal(await contents(), afterFirst, 'an unchanged service adds no content')
     const [again] = await store.search(parseQuery('vendor:ZTE'), { limit: 10 })
-    assert.equal(again?.last_seen, T3)
-    assert.equal((await store.host('127.30.9.1'))?.services[0]?.history.length, 3)
+    assert.equal(again?.last_seen, T4)
+    const history = (await store.host('127.30.9.1'))?.services[0]?.history
+    assert.deepEqual(
+      history?.map((h) => h.changed),
+      [[], ['banner', 'version'], [], []],
+    )
+    assert.deepEqual(await store.diff('scan-2', 'scan-3'), [])
   } finally {
     await store.close()
   }

@@ -7,6 +7,7 @@ import { textTokens } from '../query/tokens.js'
 export const ROW_COLUMNS = [
   ['ip', 'text'],
   ['ip_num', 'bigint'],
+  ['service_key', 'bigint'],
   ['port', 'int'],
   ['transport', 'text'],
   ['scan_id', 'text'],
@@ -93,18 +94,10 @@ function pick(data: Record<string, unknown>, proto: string, key: string): unknow
 
 const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' ? clean(v, max) : null)
 
-/** One record as the row values, in ROW_COLUMNS order. The record must have passed scanRecordSchema. */
-export function recordToRow(r: ScanRecord): unknown[] {
+/** A record's content in CONTENT_COLUMNS order, as stored. */
+export function recordContent(r: ScanRecord): unknown[] {
   const fp = r.fingerprint
-  const status = pick(r.data, 'http', 'status_code')
-  // built in ROW_COLUMNS order directly: this runs once per ingested record
-  const row: unknown[] = [
-    r.ip,
-    ipv4ToNumber(r.ip),
-    r.port,
-    r.transport,
-    r.scan_id,
-    canonicalTime(r.timestamp),
+  return [
     clean(r.protocol, 64),
     r.status,
     clean(r.banner, Number.POSITIVE_INFINITY),
@@ -117,6 +110,44 @@ export function recordToRow(r: ScanRecord): unknown[] {
     clean(fp?.version, 256),
     clean(fp?.device_type, 256),
     clean(fp?.os, 256),
+  ]
+}
+
+/**
+ * The key a content is stored under: an unchanged service then costs this hash and a comparison,
+ * not a content write. One serialisation of what the service showed (not of the stored columns,
+ * which are derived from it and only built when a content is new); SHA-256 truncated to 132 bits.
+ */
+export function contentHash(r: ScanRecord): string {
+  const shown = [
+    r.protocol,
+    r.status,
+    r.banner,
+    r.error ?? null,
+    r.data,
+    r.fingerprint ?? null,
+    r.audit ?? null,
+  ]
+  return hash('sha256', JSON.stringify(shown), 'base64').slice(0, 22)
+}
+
+/**
+ * One record as the row values, in ROW_COLUMNS order. The record must have passed scanRecordSchema.
+ * Writers that already hashed its content pass the hash in.
+ */
+export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
+  const fp = r.fingerprint
+  const status = pick(r.data, 'http', 'status_code')
+  const ipNum = ipv4ToNumber(r.ip) as number
+  return [
+    r.ip,
+    ipNum,
+    serviceKey(ipNum, r.port, r.transport),
+    r.port,
+    r.transport,
+    r.scan_id,
+    canonicalTime(r.timestamp),
+    ...recordContent(r),
     fp && fp.cpe.length > 0 ? clean(fp.cpe.join(' '), 8192) : null,
     r.audit?.result ?? null,
     str(pick(r.data, 'http', 'title')),
@@ -124,15 +155,16 @@ export function recordToRow(r: ScanRecord): unknown[] {
     typeof status === 'number' && Number.isInteger(status) ? status : null,
     str(pick(r.data, 'ssh', 'software')),
     str(pick(r.data, 'telnet', 'prompt')),
-    null,
+    hashed,
   ]
-  // what the service shows, hashed: an unchanged service then costs a hash comparison, not a content write
-  row[COL_INDEX.content_hash] = hash(
-    'md5',
-    CONTENT_INDEXES.map((i) => String(row[i] ?? '')).join('\u0000'),
-    'base64',
-  )
-  return row
+}
+
+/**
+ * One integer per (address, port, transport), below 2^49: the store finds a service's seen-window
+ * row by it with one integer-keyed lookup instead of a text index probe.
+ */
+export function serviceKey(ipNum: number, port: number, transport: string): number {
+  return ipNum * 131_072 + port * 2 + (transport === 'udp' ? 1 : 0)
 }
 
 /** The words full-text search finds a content by: banner and HTTP title. Computed only for new contents. */
@@ -146,4 +178,3 @@ export const COL_INDEX = Object.fromEntries(ROW_COLUMNS.map(([name], i) => [name
   RowColumn,
   number
 >
-const CONTENT_INDEXES = CONTENT_COLUMNS.map((c) => COL_INDEX[c])

@@ -4,7 +4,7 @@ import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
-import { canonicalTime } from './record-row.js'
+import { canonicalTime, serviceKey } from './record-row.js'
 import type {
   DiffEntry,
   FacetRequest,
@@ -28,7 +28,7 @@ const CHUNK = 5000
 const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, c.banner, c.error, c.data,
   c.fingerprint, c.audit, e.first_seen, e.last_seen, e.last_scan_id`
 const SERVICE_FROM = `services s JOIN contents c ON c.id = s.content_id
-  JOIN service_seen e ON e.service_id = s.id`
+  JOIN service_seen e ON e.key = s.service_key`
 
 const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
 
@@ -308,8 +308,8 @@ export class SqlStore implements Store {
   ): Promise<{ id: number; last_seen: string } | undefined> {
     const p = this.#d.compiler.params()
     const [row] = await db.all<{ id: number; last_seen: string }>(
-      `SELECT s.id, e.last_seen FROM services s JOIN service_seen e ON e.service_id = s.id
-       WHERE s.ip = ${p.add(key.ip)} AND s.port = ${p.add(key.port)} AND s.transport = ${p.add(key.transport)}`,
+      `SELECT service_id AS id, last_seen FROM service_seen
+       WHERE key = ${p.add(serviceKey(ipv4ToNumber(key.ip) ?? -1, key.port, key.transport))}`,
       p.values,
     )
     return row ? { id: Number(row.id), last_seen: row.last_seen } : undefined

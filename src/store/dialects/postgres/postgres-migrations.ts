@@ -127,6 +127,7 @@ CREATE TABLE contents (
   search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED
 );
 CREATE INDEX contents_search ON contents USING gin (search);
+-- v1 hashed contents differently: a service's first record after the upgrade is stored once more
 INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product, version,
     device_type, os, search_text)
   SELECT DISTINCT ON (s.content_hash) s.content_hash, s.protocol, s.status, d.banner, d.error, d.data,
@@ -136,15 +137,19 @@ INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, 
 ALTER TABLE services ADD COLUMN content_id BIGINT REFERENCES contents (id);
 UPDATE services SET content_id = c.id FROM contents c WHERE c.hash = services.content_hash;
 CREATE TABLE service_seen (
-  service_id BIGINT PRIMARY KEY REFERENCES services (id),
+  key BIGINT PRIMARY KEY,
+  service_id BIGINT NOT NULL REFERENCES services (id),
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
   last_scan_id TEXT NOT NULL,
   content_hash TEXT NOT NULL,
   content_id BIGINT NOT NULL REFERENCES contents (id)
 );
-INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
-  SELECT id, first_seen, last_seen, last_scan_id, content_hash, content_id FROM services;
+-- serviceKey() of record-row.ts: address, port and transport as one integer
+ALTER TABLE services ADD COLUMN service_key BIGINT;
+UPDATE services SET service_key = ip_num * 131072 + port * 2 + (transport = 'udp')::int;
+INSERT INTO service_seen (key, service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+  SELECT service_key, id, first_seen, last_seen, last_scan_id, content_hash, content_id FROM services;
 INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product, version,
     device_type, os, search_text)
   SELECT 'v1:' || o.id, o.protocol, o.status, o.banner, o.error, o.data, o.fingerprint, o.audit, o.vendor,

@@ -40,7 +40,7 @@ interface Latest {
  */
 export class PostgresRecordWriter implements RecordWriter {
   async write(tx: SqlDriver, records: readonly ScanRecord[]): Promise<number> {
-    const rows = records.map(recordToRow)
+    const rows = records.map((r) => recordToRow(r))
     const latest = new Map<string, Latest>()
     const hosts = new Map<string, unknown>()
     const contents = new Map<string, readonly unknown[]>()
@@ -61,7 +61,7 @@ export class PostgresRecordWriter implements RecordWriter {
     await this.#contents(tx, contents)
     await this.#services(tx, [...latest.values()])
 
-    const obs = ['ip', 'port', 'transport', 'scan_id', 'ts', 'content_hash']
+    const obs = ['service_key', 'scan_id', 'ts', 'content_hash']
     const params: unknown[] = []
     const src = unnest(
       typed(obs),
@@ -70,8 +70,8 @@ export class PostgresRecordWriter implements RecordWriter {
     )
     return tx.run(
       `INSERT INTO observations (service_id, scan_id, ts, content_id)
-       SELECT s.id, r.scan_id, r.ts, c.id FROM (${src}) AS r
-       JOIN services s ON ${KEY} JOIN contents c ON c.hash = r.content_hash
+       SELECT e.service_id, r.scan_id, r.ts, c.id FROM (${src}) AS r
+       JOIN service_seen e ON e.key = r.service_key JOIN contents c ON c.hash = r.content_hash
        ON CONFLICT (scan_id, service_id) DO NOTHING`,
       params,
     )
@@ -120,6 +120,7 @@ export class PostgresRecordWriter implements RecordWriter {
     const names = [
       'ip',
       'ip_num',
+      'service_key',
       'port',
       'transport',
       ...SERVICE_STATE_COLUMNS,
@@ -140,10 +141,13 @@ export class PostgresRecordWriter implements RecordWriter {
        moved AS (
          UPDATE services s SET ${sets}, content_id = c.id
          FROM r JOIN contents c ON c.hash = r.content_hash, service_seen e
-         WHERE ${KEY} AND e.service_id = s.id AND e.content_hash <> r.content_hash AND r.ts >= e.last_seen
+         WHERE e.key = r.service_key AND s.id = e.service_id AND e.content_hash <> r.content_hash
+           AND r.ts >= e.last_seen
        )
-       INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
-       SELECT r.ip, r.ip_num, r.port, r.transport, ${SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', ')}, c.id
+       INSERT INTO services (ip, ip_num, service_key, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
+         content_id)
+       SELECT r.ip, r.ip_num, r.service_key, r.port, r.transport,
+         ${SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', ')}, c.id
        FROM r JOIN contents c ON c.hash = r.content_hash
        ON CONFLICT (ip, port, transport) DO NOTHING`,
       params,
@@ -152,10 +156,10 @@ export class PostgresRecordWriter implements RecordWriter {
     src = unnest(typed(names), rows, params)
     const newer = 'excluded.last_seen >= service_seen.last_seen'
     await tx.run(
-      `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
-       SELECT s.id, r.first_seen, r.ts, r.scan_id, r.content_hash, s.content_id
+      `INSERT INTO service_seen (key, service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+       SELECT r.service_key, s.id, r.first_seen, r.ts, r.scan_id, r.content_hash, s.content_id
        FROM (${src}) AS r JOIN services s ON ${KEY}
-       ON CONFLICT (service_id) DO UPDATE SET
+       ON CONFLICT (key) DO UPDATE SET
          first_seen = least(service_seen.first_seen, excluded.first_seen),
          last_seen = greatest(service_seen.last_seen, excluded.last_seen),
          last_scan_id = CASE WHEN ${newer} THEN excluded.last_scan_id ELSE service_seen.last_scan_id END,

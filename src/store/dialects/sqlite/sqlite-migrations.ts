@@ -140,7 +140,8 @@ CREATE TABLE contents (
 CREATE VIRTUAL TABLE contents_fts USING fts5 (
   text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
 );
--- the current state of every service keeps its hash, so an unchanged service is recognised after the upgrade
+-- the current state of every service; v1 hashed contents differently, so a service's first record
+-- after the upgrade is stored once more under the new hash (its history shows no change)
 INSERT OR IGNORE INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product,
     version, device_type, os)
   SELECT s.content_hash, s.protocol, s.status, d.banner, d.error, d.data, d.fingerprint, d.audit, s.vendor,
@@ -151,17 +152,21 @@ UPDATE services SET content_id = (SELECT c.id FROM contents c WHERE c.hash = ser
 INSERT INTO contents_fts (rowid, text)
   SELECT s.content_id, min(d.search_text) FROM services s JOIN service_details d ON d.service_id = s.id
   GROUP BY s.content_id;
--- the row a re-scan of an unchanged service updates: narrow, found through the services key index alone
+-- the row a re-scan of an unchanged service reads and updates: narrow, found by one integer key
 CREATE TABLE service_seen (
-  service_id INTEGER PRIMARY KEY REFERENCES services (id),
+  key INTEGER PRIMARY KEY,
+  service_id INTEGER NOT NULL REFERENCES services (id),
   first_seen TEXT NOT NULL,
   last_seen TEXT NOT NULL,
   last_scan_id TEXT NOT NULL,
   content_hash TEXT NOT NULL,
   content_id INTEGER NOT NULL REFERENCES contents (id)
 );
-INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
-  SELECT id, first_seen, last_seen, last_scan_id, content_hash, content_id FROM services;
+-- serviceKey() of record-row.ts: address, port and transport as one integer
+ALTER TABLE services ADD COLUMN service_key INTEGER;
+UPDATE services SET service_key = ip_num * 131072 + port * 2 + (transport = 'udp');
+INSERT INTO service_seen (key, service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+  SELECT service_key, id, first_seen, last_seen, last_scan_id, content_hash, content_id FROM services;
 -- history written before v2: one content per observation, under a hash no new record can have
 INSERT INTO contents (hash, protocol, status, banner, error, data, fingerprint, audit, vendor, product, version,
     device_type, os)

@@ -1,11 +1,15 @@
 import type Database from 'better-sqlite3'
 import type { ScanRecord } from '../../../core/record.js'
+import { ipv4ToNumber } from '../../../query/ipv4.js'
 import {
   COL_INDEX,
   CONTENT_COLUMNS,
+  canonicalTime,
+  contentHash,
   recordToRow,
   SERVICE_STATE_COLUMNS,
   searchText,
+  serviceKey,
 } from '../../record-row.js'
 import type { RecordWriter } from '../../record-writer.js'
 import type { SqliteDriver } from './sqlite-driver.js'
@@ -13,13 +17,16 @@ import type { SqliteDriver } from './sqlite-driver.js'
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
 const STATE_INDEXES = SERVICE_STATE_COLUMNS.map((c) => COL_INDEX[c])
 const CONTENT_INDEXES = CONTENT_COLUMNS.map((c) => COL_INDEX[c])
-const { ip: IP, ip_num: IP_NUM, port: PORT, transport: TRANSPORT, scan_id: SCAN, ts: TS } = COL_INDEX
-const HASH = COL_INDEX.content_hash
+const SERVICE_KEY_INDEXES = (['ip', 'ip_num', 'service_key', 'port', 'transport'] as const).map(
+  (c) => COL_INDEX[c],
+)
+const { ip: IP, ip_num: IP_NUM, content_hash: HASH } = COL_INDEX
 
 /**
  * Per-row cached statements: with better-sqlite3 they beat any multi-row form (no JSON or VALUES
- * parsing). The common case, a service seen again unchanged, costs one update of its narrow
- * seen-window row and one slim observation; contents and services are written only on change.
+ * parsing). The common case, a service seen again unchanged, costs two statements: a slim
+ * observation copied from its seen-window row, and that narrow row widened. Contents and services
+ * are written only on change.
  */
 export class SqliteRecordWriter implements RecordWriter {
   readonly #db: SqliteDriver
@@ -30,71 +37,81 @@ export class SqliteRecordWriter implements RecordWriter {
 
   async write(_tx: unknown, records: readonly ScanRecord[]): Promise<number> {
     const db = this.#db
-    // the services key index gives the id without reading the wide services row; the seen row says the rest
+    // one integer-keyed lookup: what the service showed last and when it was last seen
     const find = db
-      .prepare(
-        `SELECT e.service_id, e.content_hash, e.content_id, e.last_seen FROM services s
-         JOIN service_seen e ON e.service_id = s.id WHERE s.ip = ? AND s.port = ? AND s.transport = ?`,
-      )
+      .prepare('SELECT service_id, content_hash, content_id, last_seen FROM service_seen WHERE key = ?')
       .raw(true)
     const widen = db.prepare(
       `UPDATE service_seen SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
          last_scan_id = CASE WHEN ? >= last_seen THEN ? ELSE last_scan_id END
-       WHERE service_id = ?`,
+       WHERE key = ?`,
     )
     const insertService = db.prepare(
-      `INSERT INTO services (ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
-       VALUES (${marks(SERVICE_STATE_COLUMNS.length + 5)})`,
+      `INSERT INTO services (ip, ip_num, service_key, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
+         content_id) VALUES (${marks(SERVICE_STATE_COLUMNS.length + 6)})`,
     )
     const insertSeen = db.prepare(
-      `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
-       VALUES (${marks(6)})`,
+      `INSERT INTO service_seen (key, service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
+       VALUES (${marks(7)})`,
     )
     const updateState = db.prepare(
       `UPDATE services SET ${SERVICE_STATE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, content_id = ?
        WHERE id = ?`,
     )
     const updateSeenContent = db.prepare(
-      'UPDATE service_seen SET content_hash = ?, content_id = ? WHERE service_id = ?',
+      'UPDATE service_seen SET content_hash = ?, content_id = ? WHERE key = ?',
     )
     const observe = db.prepare(
       `INSERT INTO observations (service_id, scan_id, ts, content_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (scan_id, service_id) DO NOTHING`,
     )
+    // the common case in one statement: a known service showing what it showed last
+    const observeUnchanged = db.prepare(
+      `INSERT INTO observations (service_id, scan_id, ts, content_id)
+       SELECT service_id, ?, ?, content_id FROM service_seen WHERE key = ? AND content_hash = ?
+       ON CONFLICT (scan_id, service_id) DO NOTHING`,
+    )
     const host = db.prepare('INSERT INTO hosts (ip, ip_num) VALUES (?, ?) ON CONFLICT (ip) DO NOTHING')
-    const content = new ContentWriter(db)
+    const contents = new ContentWriter(db)
     let stored = 0
-    // one row at a time: each row is garbage before the next is built, so it dies young
+    // one record at a time, and the full row only off the common path: garbage dies young
     for (const record of records) {
-      const r = recordToRow(record)
-      const ts = r[TS]
-      const ip = r[IP]
-      const port = r[PORT]
-      const transport = r[TRANSPORT]
-      const scan = r[SCAN]
-      const hash = r[HASH]
-      const found = find.get(ip, port, transport) as [number, string, number, string] | undefined
+      const hash = contentHash(record)
+      const key = serviceKey(ipv4ToNumber(record.ip) as number, record.port, record.transport)
+      const ts = canonicalTime(record.timestamp)
+      const scan = record.scan_id
+      if (observeUnchanged.run(scan, ts, key, hash).changes === 1) {
+        widen.run(ts, ts, ts, scan, key)
+        stored++
+        continue
+      }
+      const r = recordToRow(record, hash)
+      // a new service, a changed one, or a repeat within one scan
+      const found = find.get(key) as [number, string, number, string] | undefined
       let id: number
       let contentId: number
       if (found === undefined) {
-        host.run(ip, r[IP_NUM])
-        contentId = content.idOf(r)
+        host.run(r[IP], r[IP_NUM])
+        contentId = contents.idOf(r)
         id = Number(
-          insertService.run(ip, r[IP_NUM], port, transport, ...STATE_INDEXES.map((i) => r[i]), contentId)
-            .lastInsertRowid,
+          insertService.run(
+            ...SERVICE_KEY_INDEXES.map((i) => r[i]),
+            ...STATE_INDEXES.map((i) => r[i]),
+            contentId,
+          ).lastInsertRowid,
         )
-        insertSeen.run(id, ts, ts, scan, hash, contentId)
+        insertSeen.run(key, id, ts, ts, scan, hash, contentId)
       } else {
         const [seenId, seenHash, seenContent, lastSeen] = found
         id = seenId
-        widen.run(ts, ts, ts, scan, id)
+        widen.run(ts, ts, ts, scan, key)
         if (seenHash === hash) contentId = seenContent
         else {
-          contentId = content.idOf(r)
+          contentId = contents.idOf(r)
           // an older record arriving late adds history, not state
           if ((ts as string) >= lastSeen) {
             updateState.run(...STATE_INDEXES.map((i) => r[i]), contentId, id)
-            updateSeenContent.run(hash, contentId, id)
+            updateSeenContent.run(hash, contentId, key)
           }
         }
       }
