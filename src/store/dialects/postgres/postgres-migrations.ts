@@ -165,5 +165,12 @@ DROP TABLE service_details;
 ALTER TABLE services DROP COLUMN first_seen, DROP COLUMN last_seen, DROP COLUMN last_scan_id,
   DROP COLUMN content_hash;
 ALTER TABLE hosts DROP COLUMN first_seen, DROP COLUMN last_seen;
+DROP INDEX services_product, services_vendor, services_device, services_os, services_country, services_asn;
+CREATE INDEX services_product ON services (lower(product)) WHERE product IS NOT NULL;
+CREATE INDEX services_vendor ON services (lower(vendor)) WHERE vendor IS NOT NULL;
+CREATE INDEX services_device ON services (lower(device_type)) WHERE device_type IS NOT NULL;
+CREATE INDEX services_os ON services (lower(os)) WHERE os IS NOT NULL;
+CREATE INDEX services_country ON services (lower(country)) WHERE country IS NOT NULL;
+CREATE INDEX services_asn ON services (asn) WHERE asn IS NOT NULL;
 `,
 ]

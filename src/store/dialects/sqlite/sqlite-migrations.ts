@@ -197,5 +197,18 @@ ALTER TABLE services DROP COLUMN content_hash;
 -- a host's seen-window is its services': written once per service, not once per record
 ALTER TABLE hosts DROP COLUMN first_seen;
 ALTER TABLE hosts DROP COLUMN last_seen;
+-- fields many services lack: partial indexes, so a new service without them costs no index entry
+DROP INDEX services_product;
+DROP INDEX services_vendor;
+DROP INDEX services_device;
+DROP INDEX services_os;
+DROP INDEX services_country;
+DROP INDEX services_asn;
+CREATE INDEX services_product ON services (product COLLATE NOCASE) WHERE product IS NOT NULL;
+CREATE INDEX services_vendor ON services (vendor COLLATE NOCASE) WHERE vendor IS NOT NULL;
+CREATE INDEX services_device ON services (device_type COLLATE NOCASE) WHERE device_type IS NOT NULL;
+CREATE INDEX services_os ON services (os COLLATE NOCASE) WHERE os IS NOT NULL;
+CREATE INDEX services_country ON services (country COLLATE NOCASE) WHERE country IS NOT NULL;
+CREATE INDEX services_asn ON services (asn) WHERE asn IS NOT NULL;
 `,
 ]

@@ -129,17 +129,17 @@ class ContentWriter {
 
   constructor(db: SqliteDriver) {
     this.#insert = db.prepare(
-      `INSERT INTO contents (hash, ${CONTENT_COLUMNS.join(', ')}) VALUES (${marks(CONTENT_COLUMNS.length + 1)})
-       ON CONFLICT (hash) DO NOTHING`,
+      `INSERT INTO contents (hash, ${CONTENT_COLUMNS.join(', ')}) VALUES (${marks(CONTENT_COLUMNS.length + 1)})`,
     )
     this.#find = db.prepare('SELECT id FROM contents WHERE hash = ?').pluck(true)
     this.#index = db.prepare('INSERT INTO contents_fts (rowid, text) VALUES (?, ?)')
   }
 
   idOf(r: readonly unknown[]): number {
-    const added = this.#insert.run(r[HASH], ...CONTENT_INDEXES.map((i) => r[i]))
-    if (added.changes === 0) return this.#find.get(r[HASH]) as number
-    const id = Number(added.lastInsertRowid)
+    // looked up first: most contents are shared (many devices show the same banner)
+    const known = this.#find.get(r[HASH]) as number | undefined
+    if (known !== undefined) return known
+    const id = Number(this.#insert.run(r[HASH], ...CONTENT_INDEXES.map((i) => r[i])).lastInsertRowid)
     this.#index.run(id, searchText(r))
     return id
   }
