@@ -10,6 +10,7 @@ import type { Enricher, RecordSink } from '../core/sink.js'
 import type { Target } from '../core/target.js'
 import { DEFAULT_DISCOVERY } from '../discovery/discovery.js'
 import { readResumeState } from '../targets/resume-state.js'
+import type { HostFusionLimits } from './host-fusion-stage.js'
 import { JsonlFileSink } from './jsonl-file-sink.js'
 import { buildScanPlan } from './scan-plan.js'
 import { type GrabFunction, runScan } from './scan-runner.js'
@@ -126,65 +127,88 @@ test('grab concurrency is bounded and enrichers run in order before the sinks', 
   assert.deepEqual(order.slice(0, 2), [`first ${firstIp}`, `second ${firstIp}`])
 })
 
-test('an interrupted scan resumes without repeating or skipping a target', async () => {
-  const out = join(dir, 'resume.jsonl')
-  const stateFile = join(dir, 'resume.state.json')
+/**
+ * A scan interrupted after its 20th grab, then resumed from its state file to the end: what each run
+ * reported and the records written before the interrupt and in all.
+ */
+async function interruptThenResume(
+  name: string,
+  o: { grabDelayMs: number; enrichers: Enricher[]; hostFusion?: HostFusionLimits },
+) {
+  const out = join(dir, `${name}.jsonl`)
+  const stateFile = join(dir, `${name}.state.json`)
   const plan = await buildScanPlan(request)
-  const first = slowGrab(15)
+  const first = slowGrab(o.grabDelayMs)
   const controller = new AbortController()
+  const stages = { enrichers: o.enrichers, ...(o.hostFusion ? { hostFusion: o.hostFusion } : {}) }
   const sink = new JsonlFileSink(out)
   await sink.ready()
   const interrupted = await runScan({
     plan,
     discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
-    grab: async (t, o) => {
-      const r = await first.grab(t, o)
+    grab: async (t, g) => {
+      const r = await first.grab(t, g)
       if (first.stats.calls.length === 20) controller.abort()
       return r
     },
     grabConcurrency: 2,
-    enrichers: [],
+    ...stages,
     sinks: [sink],
     signal: controller.signal,
     stateFile,
   })
   await sink.close()
-  assert.ok(interrupted.interrupted)
-  assert.equal(interrupted.state_file, stateFile)
   const state = await readResumeState(stateFile)
-  await copyFile(stateFile, join(dir, 'interrupted.state.json'))
+  await copyFile(stateFile, join(dir, `${name}.interrupted.state.json`))
   const before = await readRecords(out)
-  assert.ok(before.length >= 19 && before.length < HOSTS, `${before.length} records before the interrupt`)
 
   const resumedPlan = await buildScanPlan({ targets: [], ports: '', exclude: [] }, state)
-  assert.equal(resumedPlan.scanId, plan.scanId)
-  const second = slowGrab(1)
   const sink2 = new JsonlFileSink(out)
   await sink2.ready()
   const resumed = await runScan({
     plan: resumedPlan,
     discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
-    grab: second.grab,
+    grab: slowGrab(1).grab,
     grabConcurrency: 8,
-    enrichers: [],
+    ...stages,
     sinks: [sink2],
     stateFile,
   })
   await sink2.close()
-  assert.equal(resumed.interrupted, false)
-  const all = await readRecords(out)
-  const keys = all.map((r) => `${r.ip}:${r.port}`)
+  return {
+    plan,
+    resumedPlan,
+    interrupted,
+    resumed,
+    grabbedBefore: first.stats.calls.length,
+    before,
+    all: await readRecords(out),
+    stateFile,
+  }
+}
+
+test('an interrupted scan resumes without repeating or skipping a target', async () => {
+  const run = await interruptThenResume('resume', { grabDelayMs: 15, enrichers: [] })
+  assert.ok(run.interrupted.interrupted)
+  assert.equal(run.interrupted.state_file, run.stateFile)
+  assert.ok(
+    run.before.length >= 19 && run.before.length < HOSTS,
+    `${run.before.length} records before the interrupt`,
+  )
+  assert.equal(run.resumedPlan.scanId, run.plan.scanId)
+  assert.equal(run.resumed.interrupted, false)
+  const keys = run.all.map((r) => `${r.ip}:${r.port}`)
   assert.equal(new Set(keys).size, keys.length, 'no service written twice')
   assert.equal(keys.length, HOSTS, 'every open service written once')
   // the resumed run probed only what the first left unfinished: no closed port was probed again
-  assert.equal(interrupted.probed, 150)
-  assert.equal(resumed.closed, 0)
-  assert.equal(resumed.probed, HOSTS - before.length)
-  assert.equal(existsSync(stateFile), false, 'a finished scan leaves no state to resume')
+  assert.equal(run.interrupted.probed, 150)
+  assert.equal(run.resumed.closed, 0)
+  assert.equal(run.resumed.probed, HOSTS - run.before.length)
+  assert.equal(existsSync(run.stateFile), false, 'a finished scan leaves no state to resume')
 })
 
 test('a resume state that no longer matches the space is refused', async () => {
-  const state = await readResumeState(join(dir, 'interrupted.state.json'))
+  const state = await readResumeState(join(dir, 'resume.interrupted.state.json'))
   await assert.rejects(buildScanPlan(request, { ...state, exclude: ['127.19.102.1'] }), /different space/)
 })
 
@@ -343,50 +367,16 @@ test('host fusion: a host whose services name two vendors gives none to the othe
 })
 
 test('host fusion: held records are written before an interrupt saves the state, and resume adds the rest once', async () => {
-  const out = join(dir, 'fusion-resume.jsonl')
-  const stateFile = join(dir, 'fusion-resume.state.json')
-  const plan = await buildScanPlan(request)
-  const first = slowGrab(5)
-  const controller = new AbortController()
-  const sink = new JsonlFileSink(out)
-  await sink.ready()
   // no service names a vendor: every record waits until the interrupt flushes the holding area
-  const interrupted = await runScan({
-    plan,
-    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
-    grab: async (t, o) => {
-      const r = await first.grab(t, o)
-      if (first.stats.calls.length === 20) controller.abort()
-      return r
-    },
-    grabConcurrency: 2,
+  const run = await interruptThenResume('fusion-resume', {
+    grabDelayMs: 5,
     enrichers: [fingerprintStage],
     hostFusion: {},
-    sinks: [sink],
-    signal: controller.signal,
-    stateFile,
   })
-  await sink.close()
-  assert.ok(interrupted.interrupted)
-  const before = await readRecords(out)
-  assert.equal(before.length, first.stats.calls.length, 'every grabbed record was written')
-  assert.equal(interrupted.records, before.length)
-
-  const second = slowGrab(1)
-  const sink2 = new JsonlFileSink(out)
-  await sink2.ready()
-  await runScan({
-    plan: await buildScanPlan({ targets: [], ports: '', exclude: [] }, await readResumeState(stateFile)),
-    discovery: { ...DEFAULT_DISCOVERY, timeoutMs: 500 },
-    grab: second.grab,
-    grabConcurrency: 8,
-    enrichers: [fingerprintStage],
-    hostFusion: {},
-    sinks: [sink2],
-    stateFile,
-  })
-  await sink2.close()
-  const keys = (await readRecords(out)).map((r) => `${r.ip}:${r.port}`)
+  assert.ok(run.interrupted.interrupted)
+  assert.equal(run.before.length, run.grabbedBefore, 'every grabbed record was written')
+  assert.equal(run.interrupted.records, run.before.length)
+  const keys = run.all.map((r) => `${r.ip}:${r.port}`)
   assert.equal(new Set(keys).size, keys.length, 'no service written twice')
   assert.equal(keys.length, HOSTS, 'every open service written once')
 })
