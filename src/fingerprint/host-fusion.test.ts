@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Fingerprint, ScanRecord } from '../core/record.js'
+import { scanRecord } from '../testing/scan-record.js'
 import { FingerprintEngine } from './fingerprint-engine.js'
 import { decideHost, evidenceOf, fuseHosts, HOST_FUSION_RULE, inheritIdentity } from './host-fusion.js'
 
 function service(ip: string, port: number, fingerprint?: Fingerprint): ScanRecord {
-  return {
-    ip,
-    port,
-    transport: 'tcp',
-    protocol: 'unknown',
-    timestamp: '2026-11-25T10:00:00.000Z',
-    scan_id: 's-test',
-    status: 'success',
-    banner: '',
-    data: {},
-    ...(fingerprint ? { fingerprint } : {}),
-  }
+  return scanRecord({ ip, port, ...(fingerprint ? { fingerprint } : {}) })
 }
 
 test("a service that names no vendor gets the one its host's other services name, marked inferred", () => {

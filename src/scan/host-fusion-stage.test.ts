@@ -2,21 +2,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ScanRecord } from '../core/record.js'
+import { scanRecord } from '../testing/scan-record.js'
 import { type HostFusionLimits, HostFusionStage } from './host-fusion-stage.js'
 
 function service(ip: string, port: number, vendor?: string): ScanRecord {
-  return {
-    ip,
-    port,
-    transport: 'tcp',
-    protocol: 'unknown',
-    timestamp: '2026-11-25T10:00:00.000Z',
-    scan_id: 's-test',
-    status: 'success',
-    banner: '',
-    data: {},
-    fingerprint: { ...(vendor ? { vendor } : {}), cpe: [] },
-  }
+  return scanRecord({ ip, port, fingerprint: { ...(vendor ? { vendor } : {}), cpe: [] } })
 }
 
 /** A stage whose releases are listed as `ip:port vendor` (vendor or '-'). */
