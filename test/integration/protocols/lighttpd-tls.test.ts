@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { HttpResult } from '../../../src/modules/http/result.js'
@@ -10,9 +10,13 @@ import { have, scratch, startDaemon, waitForTcp } from './daemon.js'
 
 // 8443: the tls module grabs the HTTP inside
 const SERVER = { ip: '127.70.24.1', port: 8443, transport: 'tcp' as const }
+// Debian ships lighttpd's TLS in its own package, lighttpd-mod-openssl
+const MOD_OPENSSL = '/usr/lib/lighttpd/mod_openssl.so'
 
 test('real lighttpd with a self-signed certificate made by openssl: certificate, then HTTP inside', {
-  skip: (!have('lighttpd') || !have('openssl')) && 'lighttpd or openssl not installed',
+  skip:
+    (!have('lighttpd') || !have('openssl') || !existsSync(MOD_OPENSSL)) &&
+    'lighttpd, lighttpd-mod-openssl or openssl not installed',
 }, async () => {
   const dir = scratch('lighttpd')
   chmodSync(dir, 0o755)
