@@ -74,6 +74,7 @@ export class SqliteRecordWriter implements RecordWriter {
     const host = db.prepare('INSERT INTO hosts (ip, ip_num) VALUES (?, ?) ON CONFLICT (ip) DO NOTHING')
     const contents = new ContentWriter(db)
     let stored = 0
+    let lastHost: unknown
     // one record at a time, and the full row only off the common path: garbage dies young
     for (const record of records) {
       const hash = contentHash(record)
@@ -91,7 +92,9 @@ export class SqliteRecordWriter implements RecordWriter {
       let id: number
       let contentId: number
       if (found === undefined) {
-        host.run(r[IP], r[IP_NUM])
+        // a host's services usually arrive together: its row is written once
+        if (r[IP] !== lastHost) host.run(r[IP], r[IP_NUM])
+        lastHost = r[IP]
         contentId = contents.idOf(r)
         id = Number(
           insertService.run(
