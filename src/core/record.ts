@@ -66,13 +66,16 @@ export interface FingerprintCandidate {
   confidence: number
 }
 
-export type AuditOutcome =
-  | 'default-credentials'
-  | 'no-authentication'
-  | 'no-default-credentials'
-  | 'lockout'
-  | 'unknown'
-  | 'not-applicable'
+/** How a credential audit of one service ended (the record, the store schema and search share it). */
+export const AUDIT_OUTCOMES = [
+  'default-credentials',
+  'no-authentication',
+  'no-default-credentials',
+  'lockout',
+  'unknown',
+  'not-applicable',
+] as const
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number]
 
 export interface AuditResult {
   result: AuditOutcome

@@ -1,3 +1,4 @@
+import { AUDIT_OUTCOMES } from '../core/record.js'
 import { SCAN_STATUSES } from '../core/scan-status.js'
 
 /**
@@ -151,14 +152,7 @@ export const FIELDS: readonly FieldDef[] = [
     name: 'audit',
     type: 'enum',
     target: col('audit_result'),
-    values: [
-      'default-credentials',
-      'no-authentication',
-      'no-default-credentials',
-      'lockout',
-      'unknown',
-      'not-applicable',
-    ],
+    values: AUDIT_OUTCOMES,
     facet: true,
     description: 'credential audit result',
   },

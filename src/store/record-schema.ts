@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AUDIT_OUTCOMES } from '../core/record.js'
 import { SCAN_STATUSES } from '../core/scan-status.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 
@@ -44,14 +45,7 @@ export const scanRecordSchema = z.object({
     .optional(),
   audit: z
     .object({
-      result: z.enum([
-        'default-credentials',
-        'no-authentication',
-        'no-default-credentials',
-        'lockout',
-        'unknown',
-        'not-applicable',
-      ]),
+      result: z.enum(AUDIT_OUTCOMES),
       tried: z.number().int().min(0),
       username: text(256).optional(),
       entry: text(256).optional(),
