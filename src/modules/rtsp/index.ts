@@ -3,7 +3,7 @@ import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
 import type { RtspAuth, RtspResult } from './result.js'
-import { header, parseResponse, type RtspResponse, summarizeSdp } from './wire.js'
+import { header, type RtspResponse, readResponse, summarizeSdp } from './wire.js'
 
 /**
  * Paths tried in order after `/`: the generic ones, then the default stream paths of the most common
@@ -32,12 +32,7 @@ class RtspClient {
     await this.conn.write(
       `${method} ${this.base}${path === '/' ? '/' : path} RTSP/1.0\r\nCSeq: ${this.cseq}\r\nUser-Agent: ${USER_AGENT}\r\n${extra}\r\n`,
     )
-    let response: RtspResponse | undefined
-    await this.conn.readUntil(() => {
-      response = parseResponse(this.conn.received.subarray(this.offset))
-      return response !== undefined
-    })
-    if (!response) throw new Error('connection closed before a complete RTSP response')
+    const response = await readResponse(this.conn, this.offset)
     this.offset += response.length
     return response
   }

@@ -4,7 +4,7 @@ import type { LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
 import type { RtspResult } from './result.js'
-import { header, parseResponse, type RtspResponse } from './wire.js'
+import { header, type RtspResponse, readResponse } from './wire.js'
 
 /**
  * RTSP DESCRIBE with Basic or Digest (RFC 2326 §D, RFC 7616) on the path that asked for
@@ -79,12 +79,7 @@ class Describer {
     ]
     this.transcript.sent(lines.join('\r\n'))
     await this.conn.write(`${lines.join('\r\n')}\r\n\r\n`)
-    let response: RtspResponse | undefined
-    await this.conn.readUntil(() => {
-      response = parseResponse(this.conn.received.subarray(this.offset))
-      return response !== undefined
-    })
-    if (!response) throw new Error('connection closed before a complete RTSP response')
+    const response = await readResponse(this.conn, this.offset)
     this.offset += response.length
     this.transcript.received(response.status_line)
     return response

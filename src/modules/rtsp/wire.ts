@@ -1,3 +1,4 @@
+import type { Connection } from '../../core/connection.js'
 import { ProtocolError } from '../../core/scan-status.js'
 
 /** An RTSP/1.0 response (RFC 2326 §7): HTTP-shaped, with a CSeq. */
@@ -81,4 +82,15 @@ export function summarizeSdp(sdp: string): SdpSummary {
   if (current) out.media.push(current)
   out.media = out.media.slice(0, 16)
   return out
+}
+
+/** The next complete response on the connection after `offset` bytes already consumed. */
+export async function readResponse(conn: Connection, offset: number): Promise<RtspResponse> {
+  let response: RtspResponse | undefined
+  await conn.readUntil(() => {
+    response = parseResponse(conn.received.subarray(offset))
+    return response !== undefined
+  })
+  if (!response) throw new Error('connection closed before a complete RTSP response')
+  return response
 }
