@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { repoRoot } from '../../../src/core/paths.js'
 import type { ScanRecord } from '../../../src/core/record.js'
 import { type RunningLab, startLab } from '../../../src/lab/lab.js'
+import { runCli } from '../../../src/testing/cli-child.js'
 
 // `mamori scan --audit-credentials` end to end through the CLI, on 127.50.22.0/27
 const NET = '127.50.22.0/27'
 const dir = mkdtempSync(join(tmpdir(), 'mamori-cli-audit-'))
-const main = join(repoRoot, 'src', 'cli', 'main.ts')
 let lab: RunningLab
 before(async () => {
   lab = await startLab({ net: NET, seed: 3, devices: 8, loginQuirks: true })
@@ -20,32 +18,11 @@ after(async () => {
   await lab?.stop()
 })
 
-/** Runs the CLI as a child (asynchronously: the lab in this process must keep answering). */
-function mamori(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', main, ...args, '--state', join(dir, 'scan.state.json')],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, MAMORI_AUDIT_LOG: join(dir, 'audit.jsonl') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  const killer = setTimeout(() => child.kill('SIGKILL'), 100_000)
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d) => {
-    stdout += d
+function mamori(args: string[]) {
+  return runCli([...args, '--state', join(dir, 'scan.state.json')], {
+    env: { MAMORI_AUDIT_LOG: join(dir, 'audit.jsonl') },
+    timeoutMs: 100_000,
   })
-  child.stderr.on('data', (d) => {
-    stderr += d
-  })
-  return new Promise((resolve) =>
-    child.once('close', (status) => {
-      clearTimeout(killer)
-      resolve({ status, stdout, stderr })
-    }),
-  )
 }
 
 test('scan --audit-credentials: audit and finding per service, passwords only with --reveal', {
@@ -69,7 +46,7 @@ test('scan --audit-credentials: audit and finding per service, passwords only wi
     '40',
     '--json',
   ])
-  assert.equal(run.status, 0, run.stderr)
+  assert.equal(run.code, 0, run.stderr)
   const records = run.stdout
     .trim()
     .split('\n')
@@ -123,6 +100,6 @@ test('bad audit flags are refused as usage errors', async () => {
     '--audit-budget',
     '601',
   ])
-  assert.equal(r.status, 2)
+  assert.equal(r.code, 2)
   assert.match(r.stderr, /601|600/)
 })

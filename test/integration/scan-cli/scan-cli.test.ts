@@ -1,55 +1,20 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { repoRoot } from '../../../src/core/paths.js'
 import type { ScanRecord } from '../../../src/core/record.js'
 import { startLab } from '../../../src/lab/lab.js'
+import { type CliRun, runCli } from '../../../src/testing/cli-child.js'
 
 // This file's loopback blocks: 127.19.103.0/24 (listeners), 127.19.104.0/24 (lab).
-const fromDist = fileURLToPath(import.meta.url).includes(`${join(repoRoot, 'dist')}`)
-const CLI = fromDist
-  ? [join(repoRoot, 'bin', 'mamori.js')]
-  : ['--import', import.meta.resolve('tsx'), join(repoRoot, 'src', 'cli', 'main.ts')]
 const dir = await mkdtemp(join(tmpdir(), 'mamori-scan-cli-'))
 const auditLog = join(dir, 'audit.jsonl')
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function mamori(args: string[], opts: { interruptWhen?: () => Promise<boolean> } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    const when = opts.interruptWhen
-    const timer = when
-      ? setInterval(async () => {
-          if (await when()) {
-            clearInterval(timer)
-            child.kill('SIGINT')
-          }
-        }, 100)
-      : undefined
-    child.on('close', (code) => {
-      clearInterval(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+function mamori(args: string[], opts: { interruptWhen?: () => Promise<boolean> } = {}): Promise<CliRun> {
+  return runCli(args, { cwd: dir, ...opts })
 }
 
 async function records(path: string): Promise<ScanRecord[]> {
@@ -175,7 +140,7 @@ test('bad usage exits 2 with a message', async () => {
   ]
   const runs = await Promise.all(cases.map(([args]) => mamori([...args, '--audit-log', auditLog])))
   cases.forEach(([args, pattern], i) => {
-    const run = runs[i] as Run
+    const run = runs[i] as CliRun
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`)
     assert.match(run.stderr, pattern)
   })

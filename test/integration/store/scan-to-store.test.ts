@@ -1,31 +1,20 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { extname, join } from 'node:path'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { runCli } from '../../../src/testing/cli-child.js'
 
 // mamori scan --db, end to end: a real TCP peer on 127.30.98.1, two scans, then the store commands.
-const main = fileURLToPath(
-  new URL(`../../../src/cli/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-)
 const dir = mkdtempSync(join(tmpdir(), 'mamori-scan-store-'))
 const HOST = '127.30.98.1'
 const PORT = 2323
 
-function mamori(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [...process.execArgv, main, ...args], {
-      env: { ...process.env, MAMORI_AUDIT_LOG: join(dir, 'audit.jsonl'), MAMORI_DB: join(dir, 'env.db') },
-      timeout: 60_000,
-    })
-    let out = ''
-    let err = ''
-    p.stdout.on('data', (d) => (out += d))
-    p.stderr.on('data', (d) => (err += d))
-    p.on('close', (code) => resolve({ code, out, err }))
+function mamori(args: string[]) {
+  return runCli(args, {
+    env: { MAMORI_AUDIT_LOG: join(dir, 'audit.jsonl'), MAMORI_DB: join(dir, 'env.db') },
+    timeoutMs: 60_000,
   })
 }
 
@@ -51,9 +40,9 @@ describe('scan --db stores records with a scans row', () => {
     for (let i = 0; i < 2; i++) {
       current = i
       const r = await mamori(['scan', HOST, '--ports', String(PORT), '--db', db])
-      assert.equal(r.code, 0, r.err)
+      assert.equal(r.code, 0, r.stderr)
     }
-    const scans = (await mamori(['scans', '--json', '--db', db])).out
+    const scans = (await mamori(['scans', '--json', '--db', db])).stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l))
@@ -63,17 +52,17 @@ describe('scan --db stores records with a scans row', () => {
       assert.ok(s.finished_at)
       assert.deepEqual(s.parameters.targets, [HOST])
     }
-    const found = (await mamori(['search', 'port:2323', 'busybox', '--json', '--db', db])).out
+    const found = (await mamori(['search', 'port:2323', 'busybox', '--json', '--db', db])).stdout
       .trim()
       .split('\n')
     assert.equal(found.length, 1)
     assert.match(JSON.parse(found[0] as string).banner, /v1\.31\.1/)
-    const diff = (await mamori(['diff', scans[0].id, scans[1].id, '--json', '--db', db])).out
+    const diff = (await mamori(['diff', scans[0].id, scans[1].id, '--json', '--db', db])).stdout
       .trim()
       .split('\n')
     assert.deepEqual(JSON.parse(diff[0] as string).fields, ['banner'])
     // MAMORI_DB alone turns the store on
     assert.equal((await mamori(['scan', HOST, '--ports', String(PORT)])).code, 0)
-    assert.equal((await mamori(['scans', '--json'])).out.trim().split('\n').length, 1)
+    assert.equal((await mamori(['scans', '--json'])).stdout.trim().split('\n').length, 1)
   })
 })
