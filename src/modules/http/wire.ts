@@ -12,8 +12,16 @@ export interface HttpHead {
 
 const HEAD_END = Buffer.from('\r\n\r\n')
 
-/** Parses the status line and headers once they are complete; undefined while incomplete. */
-export function parseHead(data: Buffer): HttpHead | undefined {
+/** The parts of an HTTP-shaped head (HTTP, RTSP): status line, headers, where the body starts. */
+export interface HeadParts {
+  statusLine: string
+  /** [name, value] in the order and letter case received. */
+  headers: [string, string][]
+  bodyStart: number
+}
+
+/** Splits a complete head; undefined while incomplete. At most `maxLines` header lines are read. */
+export function splitHead(data: Buffer, maxLines = Number.POSITIVE_INFINITY): HeadParts | undefined {
   let end = data.indexOf(HEAD_END)
   let sep = 4
   if (end < 0) {
@@ -24,26 +32,39 @@ export function parseHead(data: Buffer): HttpHead | undefined {
   }
   const lines = data.subarray(0, end).toString('latin1').split(/\r?\n/)
   const statusLine = lines.shift() ?? ''
-  const match = /^(HTTP\/\d(?:\.\d)?)\s+(\d{3})(?:\s.*)?$/.exec(statusLine)
-  if (!match) throw new ProtocolError(`not an HTTP status line: ${JSON.stringify(statusLine.slice(0, 80))}`)
   const headers: [string, string][] = []
-  for (const line of lines) {
+  for (const line of lines.slice(0, maxLines)) {
     const colon = line.indexOf(':')
     if (colon <= 0) continue // tolerate junk lines rather than lose the rest
     headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()])
   }
+  return { statusLine, headers, bodyStart: end + sep }
+}
+
+/** Parses the status line and headers once they are complete; undefined while incomplete. */
+export function parseHead(data: Buffer): HttpHead | undefined {
+  const parts = splitHead(data)
+  if (!parts) return undefined
+  const { statusLine, headers, bodyStart } = parts
+  const match = /^(HTTP\/\d(?:\.\d)?)\s+(\d{3})(?:\s.*)?$/.exec(statusLine)
+  if (!match) throw new ProtocolError(`not an HTTP status line: ${JSON.stringify(statusLine.slice(0, 80))}`)
   return {
     protocol: match[1] as string,
     status_code: Number(match[2]),
     status_line: statusLine,
     headers,
-    bodyStart: end + sep,
+    bodyStart,
   }
 }
 
-export function header(head: Pick<HttpHead, 'headers'>, name: string): string | undefined {
+/** A header's value by case-insensitive name (the first one received). */
+export function findHeader(headers: readonly [string, string][], name: string): string | undefined {
   const lower = name.toLowerCase()
-  return head.headers.find(([n]) => n.toLowerCase() === lower)?.[1]
+  return headers.find(([n]) => n.toLowerCase() === lower)?.[1]
+}
+
+export function header(head: Pick<HttpHead, 'headers'>, name: string): string | undefined {
+  return findHeader(head.headers, name)
 }
 
 /**

@@ -2,8 +2,9 @@ import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
+import { findHeader } from '../http/wire.js'
 import type { RtspAuth, RtspResult } from './result.js'
-import { header, type RtspResponse, readResponse, summarizeSdp } from './wire.js'
+import { type RtspResponse, readResponse, summarizeSdp } from './wire.js'
 
 /**
  * Paths tried in order after `/`: the generic ones, then the default stream paths of the most common
@@ -49,7 +50,7 @@ class RtspClient {
 }
 
 function challenge(response: RtspResponse): RtspAuth | undefined {
-  const raw = header(response.headers, 'www-authenticate')
+  const raw = findHeader(response.headers, 'www-authenticate')
   if (!raw) return undefined
   const scheme = /^\s*([A-Za-z][\w-]*)/.exec(raw)?.[1] ?? ''
   const realm = /realm\s*=\s*"([^"]*)"/i.exec(raw)?.[1]
@@ -72,9 +73,9 @@ export const rtspModule: ProtocolModule<RtspResult> = {
     try {
       const options = await client.request('OPTIONS', '/')
       result.status_line = printable(Buffer.from(options.status_line, 'latin1'), 256)
-      const server = header(options.headers, 'server')
+      const server = findHeader(options.headers, 'server')
       if (server) result.server = printable(Buffer.from(server, 'latin1'), 256)
-      const pub = header(options.headers, 'public')
+      const pub = findHeader(options.headers, 'public')
       if (pub)
         result.public = pub
           .split(',')
@@ -99,7 +100,7 @@ export const rtspModule: ProtocolModule<RtspResult> = {
         if (auth) attempt.auth = auth
         result.describe.push(attempt)
         if (!result.server) {
-          const server = header(response.headers, 'server')
+          const server = findHeader(response.headers, 'server')
           if (server) result.server = printable(Buffer.from(server, 'latin1'), 256)
         }
         if (response.status_code === 401) {

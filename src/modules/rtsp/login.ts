@@ -3,8 +3,9 @@ import { attemptLogin } from '../../audit/login-attempt.js'
 import type { LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
+import { findHeader } from '../http/wire.js'
 import type { RtspResult } from './result.js'
-import { header, type RtspResponse, readResponse } from './wire.js'
+import { type RtspResponse, readResponse } from './wire.js'
 
 /**
  * RTSP DESCRIBE with Basic or Digest (RFC 2326 §D, RFC 7616) on the path that asked for
@@ -31,7 +32,7 @@ export const rtspLogin: LoginVerifier<RtspResult> = {
       const client = new Describer(conn, url, transcript)
       const first = await client.describe()
       if (first.status_code === 200) return done('unknown', 'DESCRIBE answered 200 without credentials')
-      const raw = header(first.headers, 'www-authenticate')
+      const raw = findHeader(first.headers, 'www-authenticate')
       const challenge = raw ? parseChallenge(raw) : undefined
       let authorization = basic
       if (challenge?.scheme === 'digest') {

@@ -1,5 +1,6 @@
 import type { Connection } from '../../core/connection.js'
 import { ProtocolError } from '../../core/scan-status.js'
+import { findHeader, splitHead } from '../http/wire.js'
 
 /** An RTSP/1.0 response (RFC 2326 §7): HTTP-shaped, with a CSeq. */
 export interface RtspResponse {
@@ -23,25 +24,13 @@ export function parseResponse(data: Buffer): RtspResponse | undefined {
       `not an RTSP response: ${JSON.stringify(data.subarray(0, 40).toString('latin1'))}`,
     )
   }
-  let end = data.indexOf('\r\n\r\n')
-  let sep = 4
-  if (end < 0) {
-    end = data.indexOf('\n\n')
-    sep = 2
-    if (end < 0) return undefined
-  }
-  const lines = data.subarray(0, end).toString('latin1').split(/\r?\n/)
-  const statusLine = lines.shift() ?? ''
+  const parts = splitHead(data, MAX_HEADERS)
+  if (!parts) return undefined
+  const { statusLine, headers, bodyStart } = parts
   const m = /^RTSP\/\d\.\d\s+(\d{3})(?:\s.*)?$/.exec(statusLine)
   if (!m) throw new ProtocolError(`not an RTSP status line: ${JSON.stringify(statusLine.slice(0, 80))}`)
-  const headers: [string, string][] = []
-  for (const line of lines.slice(0, MAX_HEADERS)) {
-    const colon = line.indexOf(':')
-    if (colon > 0) headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()])
-  }
-  const declared = Number(header(headers, 'content-length') ?? 0)
+  const declared = Number(findHeader(headers, 'content-length') ?? 0)
   const wanted = Number.isFinite(declared) && declared > 0 ? Math.min(declared, MAX_BODY) : 0
-  const bodyStart = end + sep
   if (data.length - bodyStart < wanted) return undefined
   return {
     status_code: Number(m[1]),
@@ -51,11 +40,6 @@ export function parseResponse(data: Buffer): RtspResponse | undefined {
     // a cut body still ends this response: the rest of it is never read as the next one
     length: bodyStart + Math.max(declared, wanted),
   }
-}
-
-export function header(headers: [string, string][], name: string): string | undefined {
-  const lower = name.toLowerCase()
-  return headers.find(([n]) => n.toLowerCase() === lower)?.[1]
 }
 
 export interface SdpSummary {
