@@ -1,4 +1,5 @@
 import type { Finding, ScanRecord } from '../core/record.js'
+import { tlsWrapped } from '../core/tls-wrapped.js'
 
 /** One finding type: looks at one record and says whether (and how badly) it applies. */
 export interface AssessRule {
@@ -14,9 +15,7 @@ export function protocolData<T>(record: ScanRecord, protocol: string): T | undef
   if (record.status !== 'success') return undefined
   const direct = record.data[protocol]
   if (direct !== undefined) return direct as T
-  const wrapped = (
-    record.data.tls as { wrapped?: { protocol?: string; status?: string; result?: unknown } } | undefined
-  )?.wrapped
+  const wrapped = tlsWrapped(record.data)
   if (wrapped?.protocol === protocol && wrapped.status === 'success') return wrapped.result as T
   return undefined
 }

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto'
 import type { ScanRecord } from '../core/record.js'
+import { tlsWrapped } from '../core/tls-wrapped.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import { textTokens } from '../query/tokens.js'
 
@@ -87,18 +88,11 @@ export function canonicalTime(timestamp: string): string {
   return CANONICAL_TIME.test(timestamp) ? timestamp : new Date(timestamp).toISOString()
 }
 
-/**
- * A field of the protocol's section of `data`; for a service inside TLS (HTTPS on 443), the tls
- * module keeps it under `data.tls.wrapped.result`, where search must find it too.
- */
+/** A field of the protocol's section of `data`, spoken directly or inside TLS (HTTPS on 443). */
 function pick(data: Record<string, unknown>, proto: string, key: string): unknown {
-  const section = data[proto] ?? wrappedIn(data, proto)
+  const wrapped = tlsWrapped(data)
+  const section = data[proto] ?? (wrapped?.protocol === proto ? wrapped.result : undefined)
   return section && typeof section === 'object' ? (section as Record<string, unknown>)[key] : undefined
-}
-
-function wrappedIn(data: Record<string, unknown>, proto: string): unknown {
-  const wrapped = (data.tls as { wrapped?: { protocol?: unknown; result?: unknown } } | undefined)?.wrapped
-  return wrapped?.protocol === proto ? wrapped.result : undefined
 }
 
 const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' ? clean(v, max) : null)
