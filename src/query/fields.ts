@@ -12,8 +12,8 @@ import { SCAN_STATUSES } from '../core/scan-status.js'
  */
 export type FieldType = 'string' | 'text' | 'int' | 'float' | 'cidr' | 'date' | 'bool' | 'enum'
 
-/** Tables keyed by service, each with a `service_id` column. */
-export type RelatedTable = 'vulns' | 'findings' | 'observations' | 'service_seen'
+/** Tables and views keyed by service, each with a `service_id` column. */
+export type RelatedTable = 'vulns' | 'findings' | 'observation_scans' | 'service_seen'
 
 /**
  * Where the value lives: a column of `services`, a column of a table keyed by service, or a column
@@ -160,7 +160,7 @@ export const FIELDS: readonly FieldDef[] = [
     name: 'scan',
     type: 'string',
     exact: true,
-    target: rel('observations', 'scan_id'),
+    target: rel('observation_scans', 'scan_id'),
     facet: true,
     description: 'seen by this scan id',
   },

@@ -72,6 +72,9 @@ function v1Fixture(): string[] {
        'zxhn login v2 0')`,
     observation(old),
     observation(cur),
+    `INSERT INTO vulns (service_id, vuln_id, cvss, kev) VALUES (${svc}, 'CVE-2014-9583', 9.8, 1)`,
+    `INSERT INTO findings (service_id, type, severity, title)
+     VALUES (${svc}, 'default-credentials', 'critical', 'default login accepted')`,
   ]
 }
 
@@ -86,6 +89,13 @@ async function checkUpgraded(url: string, contents: () => Promise<number>) {
     assert.equal(svc?.scan_id, 'scan-2')
     assert.equal(await store.count(parseQuery('"login v2"')), 1, 'full text of the current banner')
     assert.equal(await store.count(parseQuery('after:2026-10-05')), 1)
+    assert.equal(await store.count(parseQuery('scan:scan-1')), 1, 'observations keep their scan')
+    // the service's id changed in the upgrade; its vulnerabilities and findings moved with it
+    assert.equal(await store.count(parseQuery('vuln:CVE-2014-9583 kev:true')), 1)
+    assert.deepEqual(
+      svc?.findings?.map((f) => f.type),
+      ['default-credentials'],
+    )
     const host = await store.host('127.30.9.1')
     assert.deepEqual(
       host?.services[0]?.history.map((h) => [h.scan_id, h.banner, h.changed]),

@@ -46,11 +46,11 @@ const cases: [string, { sqlite: Expect; postgres: Expect }][] = [
     {
       sqlite: {
         sql: 's.id IN (SELECT r.service_id FROM service_seen r WHERE r.last_seen >= ?) AND instr(lower(s.http_title), ?) > 0',
-        params: ['2026-11-01T00:00:00.000Z', 'login'],
+        params: [Date.UTC(2026, 10, 1), 'login'],
       },
       postgres: {
         sql: 's.id IN (SELECT r.service_id FROM service_seen r WHERE r.last_seen >= $1) AND strpos(lower(s.http_title), $2) > 0',
-        params: ['2026-11-01T00:00:00.000Z', 'login'],
+        params: [Date.UTC(2026, 10, 1), 'login'],
       },
     },
   ],

@@ -1,5 +1,6 @@
 import type { FieldTerm, QueryAst, Term, Value } from '../query/ast.js'
 import { type FieldDef, fieldByName } from '../query/fields.js'
+import { timeMs } from './record-row.js'
 
 /** Parameters collected while SQL text is built; `add` returns the dialect's placeholder. */
 export class Params {
@@ -85,7 +86,8 @@ export abstract class QueryCompiler {
         if (v.lo === v.hi) return `${column} = ${params.add(v.lo)}`
         return `${column} BETWEEN ${params.add(v.lo)} AND ${params.add(v.hi)}`
       case 'date':
-        return `${column} ${def.compare === 'before' ? '<' : '>='} ${params.add(v.iso)}`
+        // stored times are integer milliseconds
+        return `${column} ${def.compare === 'before' ? '<' : '>='} ${params.add(timeMs(v.iso))}`
       case 'bool':
         return `${column} = ${params.add(v.value ? 1 : 0)}`
     }

@@ -12,7 +12,7 @@ export const ROW_COLUMNS = [
   ['port', 'int'],
   ['transport', 'text'],
   ['scan_id', 'text'],
-  ['ts', 'text'],
+  ['ts', 'bigint'],
   ['protocol', 'text'],
   ['status', 'text'],
   ['banner', 'text'],
@@ -81,11 +81,19 @@ function clean(s: string | undefined, max = 4096): string | null {
   return t.length > max ? t.slice(0, max) : t
 }
 
-const CANONICAL_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+/**
+ * A record's time as the store keeps it: milliseconds since the epoch, an integer that compares,
+ * indexes and stores smaller than text. The record schema has checked it is an ISO 8601 time.
+ */
+export function timeMs(timestamp: string): number {
+  const ms = Date.parse(timestamp)
+  if (Number.isNaN(ms)) throw new RangeError(`not a time: ${JSON.stringify(timestamp.slice(0, 40))}`)
+  return ms
+}
 
-/** A record's time as the store keeps it (ISO 8601, milliseconds, UTC), so times compare as strings. */
-export function canonicalTime(timestamp: string): string {
-  return CANONICAL_TIME.test(timestamp) ? timestamp : new Date(timestamp).toISOString()
+/** A stored time (an integer, or a string from PostgreSQL's BIGINT) as ISO 8601 UTC. */
+export function isoTime(stored: unknown): string {
+  return new Date(Number(stored)).toISOString()
 }
 
 /** A field of the protocol's section of `data`, spoken directly or inside TLS (HTTPS on 443). */
@@ -117,9 +125,44 @@ export function recordContent(r: ScanRecord): unknown[] {
 }
 
 /**
+ * An injective text form of a JSON-like value, cheaper than JSON.stringify: strings are
+ * length-prefixed, so nothing needs escaping. Key order is the object's own, as in JSON.
+ */
+function encodeValue(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return `${v.length}"${v}`
+    case 'number':
+      return `${v};`
+    case 'boolean':
+      return v ? 't' : 'f'
+    case 'bigint':
+      return `${v}n`
+    case 'object': {
+      if (v === null) return 'n'
+      if (Array.isArray(v)) {
+        let s = '['
+        for (const x of v) s += encodeValue(x)
+        return `${s}]`
+      }
+      const json = (v as { toJSON?: () => unknown }).toJSON
+      if (typeof json === 'function') return `j${encodeValue(json.call(v))}`
+      let s = '{'
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k]
+        if (x !== undefined) s += `${k.length}"${k}${encodeValue(x)}`
+      }
+      return `${s}}`
+    }
+    default:
+      return 'u'
+  }
+}
+
+/**
  * The key a content is stored under: an unchanged service then costs this hash and a comparison,
- * not a content write. One serialisation of what the service showed (not of the stored columns,
- * which are derived from it and only built when a content is new); SHA-256 truncated to 132 bits.
+ * not a content write. One encoding of what the service showed (not of the stored columns, which
+ * are derived from it and only built when a content is new); SHA-256 truncated to 132 bits.
  */
 export function contentHash(r: ScanRecord): string {
   const shown = [
@@ -131,7 +174,7 @@ export function contentHash(r: ScanRecord): string {
     r.fingerprint ?? null,
     r.audit ?? null,
   ]
-  return hash('sha256', JSON.stringify(shown), 'base64').slice(0, 22)
+  return hash('sha256', encodeValue(shown), 'base64').slice(0, 22)
 }
 
 /**
@@ -149,7 +192,7 @@ export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
     r.port,
     r.transport,
     r.scan_id,
-    canonicalTime(r.timestamp),
+    timeMs(r.timestamp),
     ...recordContent(r),
     fp && fp.cpe.length > 0 ? clean(fp.cpe.join(' '), 8192) : null,
     r.audit?.result ?? null,
@@ -163,8 +206,8 @@ export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
 }
 
 /**
- * One integer per (address, port, transport), below 2^49: the store finds a service's seen-window
- * row by it with one integer-keyed lookup instead of a text index probe.
+ * One integer per (address, port, transport), below 2^49: a service's id in the store. Services
+ * are then found by one integer-keyed lookup, and list in address order.
  */
 export function serviceKey(ipNum: number, port: number, transport: string): number {
   return ipNum * 131_072 + port * 2 + (transport === 'udp' ? 1 : 0)

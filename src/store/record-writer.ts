@@ -1,6 +1,9 @@
 import type { ScanRecord } from '../core/record.js'
 import type { SqlDriver } from './sql-driver.js'
 
+/** Each scan id of a chunk with its number in `scans` (observations and seen-windows keep the number). */
+export type ScanNumbers = ReadonlyMap<string, number>
+
 /**
  * How a dialect stores a chunk of records (as recordToRow rows) inside an open transaction:
  * hosts upserted, each distinct content stored once (keyed by its hash), services created or moved to
@@ -9,5 +12,5 @@ import type { SqlDriver } from './sql-driver.js'
  * per-row statements; PostgreSQL: one statement per table per chunk with unnest).
  */
 export interface RecordWriter {
-  write(tx: SqlDriver, records: readonly ScanRecord[]): Promise<number>
+  write(tx: SqlDriver, records: readonly ScanRecord[], scans: ScanNumbers): Promise<number>
 }

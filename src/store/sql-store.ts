@@ -4,7 +4,7 @@ import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
-import { canonicalTime, serviceKey } from './record-row.js'
+import { isoTime, serviceKey, timeMs } from './record-row.js'
 import type {
   DiffEntry,
   FacetRequest,
@@ -26,9 +26,9 @@ type Row = Record<string, unknown>
 const CHUNK = 5000
 
 const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, c.banner, c.error, c.data,
-  c.fingerprint, c.audit, e.first_seen, e.last_seen, e.last_scan_id`
+  c.fingerprint, c.audit, e.first_seen, e.last_seen, sc.id AS last_scan_id`
 const SERVICE_FROM = `services s JOIN contents c ON c.id = s.content_id
-  JOIN service_seen e ON e.key = s.service_key`
+  JOIN service_seen e ON e.service_id = s.id JOIN scans sc ON sc.num = e.last_scan`
 
 const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
 
@@ -105,22 +105,26 @@ export class SqlStore implements Store {
   }
 
   async #ingestChunk(tx: Dialect['driver'], records: readonly ScanRecord[]): Promise<number> {
-    const times = records.map((r) => canonicalTime(r.timestamp))
-    const scans = new Map<string, { first: string; last: string }>()
+    const times = records.map((r) => timeMs(r.timestamp))
+    const windows = new Map<string, { first: number; last: number }>()
     records.forEach((r, i) => {
-      const ts = times[i] as string
-      const s = scans.get(r.scan_id)
-      if (!s) scans.set(r.scan_id, { first: ts, last: ts })
-      else widen(s, ts)
+      const ts = times[i] as number
+      const w = windows.get(r.scan_id)
+      if (!w) windows.set(r.scan_id, { first: ts, last: ts })
+      else widen(w, ts)
     })
-    for (const [id, s] of scans) await this.#upsertScan(tx, { id, started_at: s.first, finished_at: s.last })
-    const stored = await this.#d.writer.write(tx, records)
+    const scans = new Map<string, number>()
+    for (const [id, w] of windows) {
+      const scan = { id, started_at: isoTime(w.first), finished_at: isoTime(w.last) }
+      scans.set(id, await this.#upsertScan(tx, scan))
+    }
+    const stored = await this.#d.writer.write(tx, records, scans)
 
     // Vulnerabilities and findings carried by records (imports from other instances): the newest wins.
-    const carried = new Map<string, { record: ScanRecord; ts: string }>()
+    const carried = new Map<string, { record: ScanRecord; ts: number }>()
     records.forEach((record, i) => {
       if (!record.vulns && !record.findings) return
-      const ts = times[i] as string
+      const ts = times[i] as number
       const k = `${record.ip}|${record.port}|${record.transport}`
       const cur = carried.get(k)
       if (!cur || ts >= cur.ts) carried.set(k, { record, ts })
@@ -134,9 +138,10 @@ export class SqlStore implements Store {
     return stored
   }
 
-  async #upsertScan(tx: Dialect['driver'], scan: ScanInfo): Promise<void> {
+  /** Adds or widens a scan; returns its number. */
+  async #upsertScan(tx: Dialect['driver'], scan: ScanInfo): Promise<number> {
     const p = this.#d.compiler.params()
-    await tx.run(
+    const [row] = await tx.all<{ num: number }>(
       `INSERT INTO scans (id, started_at, finished_at, parameters)
        VALUES (${p.add(scan.id)}, ${p.add(scan.started_at)}, ${p.add(scan.finished_at ?? null)},
          ${p.add(scan.parameters ? JSON.stringify(scan.parameters) : null)})
@@ -145,21 +150,25 @@ export class SqlStore implements Store {
          finished_at = CASE WHEN excluded.finished_at IS NULL THEN scans.finished_at
            WHEN scans.finished_at IS NULL THEN excluded.finished_at
            ELSE ${this.#d.greatest('scans.finished_at', 'excluded.finished_at')} END,
-         parameters = coalesce(excluded.parameters, scans.parameters)`,
+         parameters = coalesce(excluded.parameters, scans.parameters)
+       RETURNING num`,
       p.values,
     )
+    return Number(row?.num)
   }
 
   recordScan(scan: ScanInfo): Promise<void> {
-    return this.#serial(() => this.#upsertScan(this.#d.driver, scan))
+    return this.#serial(async () => {
+      await this.#upsertScan(this.#d.driver, scan)
+    })
   }
 
   async scans(): Promise<ScanSummary[]> {
     const rows = await this.#d.driver.all<Row>(
       `SELECT sc.id, sc.started_at, sc.finished_at, sc.parameters,
-         (SELECT count(*) FROM observations o WHERE o.scan_id = sc.id) AS records,
+         (SELECT count(*) FROM observations o WHERE o.scan = sc.num) AS records,
          (SELECT count(DISTINCT s.ip) FROM observations o JOIN services s ON s.id = o.service_id
-           WHERE o.scan_id = sc.id) AS hosts
+           WHERE o.scan = sc.num) AS hosts
        FROM scans sc ORDER BY sc.started_at, sc.id`,
     )
     return rows.map((r) => ({
@@ -284,7 +293,7 @@ export class SqlStore implements Store {
         port: Number(r.port),
         transport: r.transport as ServiceRow['transport'],
         protocol: r.protocol as string,
-        timestamp: r.last_seen as string,
+        timestamp: isoTime(r.last_seen),
         scan_id: r.last_scan_id as string,
         status: r.status as ServiceRow['status'],
         banner: r.banner as string,
@@ -294,8 +303,8 @@ export class SqlStore implements Store {
         ...(r.audit ? { audit: JSON.parse(r.audit as string) } : {}),
         ...(v ? { vulns: v.map(toVuln) } : {}),
         ...(f ? { findings: f.map(toFinding) } : {}),
-        first_seen: r.first_seen as string,
-        last_seen: r.last_seen as string,
+        first_seen: isoTime(r.first_seen),
+        last_seen: isoTime(r.last_seen),
         service_id: id,
       }
       return row
@@ -305,14 +314,14 @@ export class SqlStore implements Store {
   async #serviceId(
     db: Dialect['driver'],
     key: ServiceKey,
-  ): Promise<{ id: number; last_seen: string } | undefined> {
+  ): Promise<{ id: number; last_seen: number } | undefined> {
     const p = this.#d.compiler.params()
-    const [row] = await db.all<{ id: number; last_seen: string }>(
+    const [row] = await db.all<{ id: number; last_seen: number }>(
       `SELECT service_id AS id, last_seen FROM service_seen
-       WHERE key = ${p.add(serviceKey(ipv4ToNumber(key.ip) ?? -1, key.port, key.transport))}`,
+       WHERE service_id = ${p.add(serviceKey(ipv4ToNumber(key.ip) ?? -1, key.port, key.transport))}`,
       p.values,
     )
-    return row ? { id: Number(row.id), last_seen: row.last_seen } : undefined
+    return row ? { id: Number(row.id), last_seen: Number(row.last_seen) } : undefined
   }
 
   async #replaceVulns(tx: Dialect['driver'], id: number, vulns: readonly VulnRef[]): Promise<void> {
@@ -416,13 +425,13 @@ export class SqlStore implements Store {
     )
     const p3 = this.#d.compiler.params()
     const ids = services.map((s) => p3.add(s.service_id)).join(', ')
-    // driven from scans: SQLite then looks each one up in the (scan_id, service_id) index
+    // driven from scans: SQLite then looks each one up in the (scan, service_id) key
     const obs = services.length
       ? await db.all<Row>(
-          `SELECT o.service_id, o.scan_id, o.ts, c.status, c.protocol, c.banner, c.product, c.version
+          `SELECT o.service_id, sc.id AS scan_id, o.ts, c.status, c.protocol, c.banner, c.product, c.version
            FROM scans sc CROSS JOIN observations o JOIN contents c ON c.id = o.content_id
-           WHERE o.scan_id = sc.id AND o.service_id IN (${ids})
-           ORDER BY o.service_id, o.ts, o.scan_id`,
+           WHERE o.scan = sc.num AND o.service_id IN (${ids})
+           ORDER BY o.service_id, o.ts, sc.id`,
           p3.values,
         )
       : []
@@ -432,7 +441,7 @@ export class SqlStore implements Store {
       const prev = list[list.length - 1]
       const entry: HistoryEntry = {
         scan_id: o.scan_id as string,
-        timestamp: o.ts as string,
+        timestamp: isoTime(o.ts),
         status: o.status as string,
         protocol: o.protocol as string,
         banner: o.banner as string,
@@ -457,10 +466,12 @@ export class SqlStore implements Store {
 
   async diff(a: string, b: string): Promise<DiffEntry[]> {
     const db = this.#d.driver
+    const nums = new Map<string, number>()
     for (const id of [a, b]) {
       const p = this.#d.compiler.params()
-      const [row] = await db.all(`SELECT id FROM scans WHERE id = ${p.add(id)}`, p.values)
+      const [row] = await db.all<{ num: number }>(`SELECT num FROM scans WHERE id = ${p.add(id)}`, p.values)
       if (!row) throw new MamoriError('ERR_NOT_FOUND', `no scan "${id}" in the store (see mamori scans)`)
+      nums.set(id, Number(row.num))
     }
     const cols = `s.ip, s.port, s.transport, ${DIFF_FIELDS.map((f) => `c.${f}`).join(', ')}`
     const side = (r: Row) => ({
@@ -479,8 +490,8 @@ export class SqlStore implements Store {
       const rows = await db.all<Row>(
         `SELECT ${cols} FROM observations o JOIN services s ON s.id = o.service_id
          JOIN contents c ON c.id = o.content_id
-         WHERE o.scan_id = ${p.add(from)} AND NOT EXISTS
-           (SELECT 1 FROM observations x WHERE x.scan_id = ${p.add(to)} AND x.service_id = o.service_id)
+         WHERE o.scan = ${p.add(nums.get(from))} AND NOT EXISTS
+           (SELECT 1 FROM observations x WHERE x.scan = ${p.add(nums.get(to))} AND x.service_id = o.service_id)
          ORDER BY s.ip_num, s.port`,
         p.values,
       )
@@ -501,7 +512,7 @@ export class SqlStore implements Store {
        FROM observations a JOIN observations b ON b.service_id = a.service_id
        JOIN services s ON s.id = a.service_id
        JOIN contents ca ON ca.id = a.content_id JOIN contents cb ON cb.id = b.content_id
-       WHERE a.scan_id = ${p.add(a)} AND b.scan_id = ${p.add(b)} AND a.content_id <> b.content_id
+       WHERE a.scan = ${p.add(nums.get(a))} AND b.scan = ${p.add(nums.get(b))} AND a.content_id <> b.content_id
          AND (${DIFF_FIELDS.map((f) => `ca.${f} IS DISTINCT FROM cb.${f}`).join(' OR ')})
        ORDER BY s.ip_num, s.port`,
       p.values,
@@ -527,8 +538,8 @@ export class SqlStore implements Store {
   }
 }
 
-/** Stretches a first/last-seen window (ISO times compare as strings) to include `ts`. */
-function widen(w: { first: string; last: string }, ts: string): void {
+/** Stretches a first/last-seen window to include `ts`. */
+function widen(w: { first: number; last: number }, ts: number): void {
   if (ts < w.first) w.first = ts
   if (ts > w.last) w.last = ts
 }

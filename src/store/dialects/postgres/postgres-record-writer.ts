@@ -8,12 +8,17 @@ import {
   SERVICE_STATE_COLUMNS,
   searchText,
 } from '../../record-row.js'
-import type { RecordWriter } from '../../record-writer.js'
+import type { RecordWriter, ScanNumbers } from '../../record-writer.js'
 import type { SqlDriver } from '../../sql-driver.js'
 
 type Bulk = readonly (readonly [name: string, type: string])[]
+/** Columns the writer adds to a record's row: its service's seen-window start and its scan's number. */
+const EXTRA: Bulk = [
+  ['first_seen', 'bigint'],
+  ['scan', 'bigint'],
+]
 const typed = (names: readonly string[]): Bulk =>
-  names.map((n) => ROW_COLUMNS.find(([c]) => c === n) ?? ([n, 'text'] as const))
+  names.map((n) => [...ROW_COLUMNS, ...EXTRA].find(([c]) => c === n) ?? ([n, 'text'] as const))
 
 /** `SELECT * FROM unnest($1::text[], ...)`: one array parameter per column, the usual bulk path without COPY. */
 function unnest(columns: Bulk, rows: readonly unknown[][], params: unknown[]): string {
@@ -25,13 +30,13 @@ function unnest(columns: Bulk, rows: readonly unknown[][], params: unknown[]): s
 }
 
 const at = (r: readonly unknown[], c: RowColumn) => r[COL_INDEX[c]] as string
-const KEY = 'r.ip = s.ip AND r.port = s.port AND r.transport = s.transport'
+const tsOf = (r: readonly unknown[]) => r[COL_INDEX.ts] as number
 
 /** One service's rows in a chunk: the newest one and the seen-window they span. */
 interface Latest {
   row: readonly unknown[]
-  first: string
-  last: string
+  first: number
+  last: number
 }
 
 /**
@@ -39,14 +44,14 @@ interface Latest {
  * hosts, services and contents are first reduced to one row each per chunk.
  */
 export class PostgresRecordWriter implements RecordWriter {
-  async write(tx: SqlDriver, records: readonly ScanRecord[]): Promise<number> {
+  async write(tx: SqlDriver, records: readonly ScanRecord[], scans: ScanNumbers): Promise<number> {
     const rows = records.map((r) => recordToRow(r))
-    const latest = new Map<string, Latest>()
+    const latest = new Map<unknown, Latest>()
     const hosts = new Map<string, unknown>()
     const contents = new Map<string, readonly unknown[]>()
     for (const row of rows) {
-      const ts = at(row, 'ts')
-      const k = `${at(row, 'ip')}|${at(row, 'port')}|${at(row, 'transport')}`
+      const ts = tsOf(row)
+      const k = row[COL_INDEX.service_key]
       const cur = latest.get(k)
       if (!cur) latest.set(k, { row, first: ts, last: ts })
       else {
@@ -59,20 +64,23 @@ export class PostgresRecordWriter implements RecordWriter {
 
     await this.#hosts(tx, hosts)
     await this.#contents(tx, contents)
-    await this.#services(tx, [...latest.values()])
+    await this.#services(tx, [...latest.values()], scans)
 
-    const obs = ['service_key', 'scan_id', 'ts', 'content_hash']
     const params: unknown[] = []
     const src = unnest(
-      typed(obs),
-      rows.map((r) => obs.map((n) => at(r, n as RowColumn))),
+      typed(['scan', 'service_key', 'ts', 'content_hash']),
+      rows.map((r) => [
+        scans.get(at(r, 'scan_id')),
+        r[COL_INDEX.service_key],
+        tsOf(r),
+        at(r, 'content_hash'),
+      ]),
       params,
     )
     return tx.run(
-      `INSERT INTO observations (service_id, scan_id, ts, content_id)
-       SELECT e.service_id, r.scan_id, r.ts, c.id FROM (${src}) AS r
-       JOIN service_seen e ON e.key = r.service_key JOIN contents c ON c.hash = r.content_hash
-       ON CONFLICT (scan_id, service_id) DO NOTHING`,
+      `INSERT INTO observations (scan, service_id, ts, content_id)
+       SELECT r.scan, r.service_key, r.ts, c.id FROM (${src}) AS r JOIN contents c ON c.hash = r.content_hash
+       ON CONFLICT (scan, service_id) DO NOTHING`,
       params,
     )
   }
@@ -116,7 +124,7 @@ export class PostgresRecordWriter implements RecordWriter {
   }
 
   /** New services are created; known ones take the newest record's state; every seen-window widens. */
-  async #services(tx: SqlDriver, latest: Latest[]) {
+  async #services(tx: SqlDriver, latest: Latest[], scans: ScanNumbers) {
     const names = [
       'ip',
       'ip_num',
@@ -127,10 +135,16 @@ export class PostgresRecordWriter implements RecordWriter {
       'content_hash',
       'first_seen',
       'ts',
-      'scan_id',
+      'scan',
     ]
     const rows = latest.map((l) =>
-      names.map((n) => (n === 'first_seen' ? l.first : l.row[COL_INDEX[n as RowColumn]])),
+      names.map((n) =>
+        n === 'first_seen'
+          ? l.first
+          : n === 'scan'
+            ? scans.get(at(l.row, 'scan_id'))
+            : l.row[COL_INDEX[n as RowColumn]],
+      ),
     )
     const sets = SERVICE_STATE_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')
     let params: unknown[] = []
@@ -141,28 +155,27 @@ export class PostgresRecordWriter implements RecordWriter {
        moved AS (
          UPDATE services s SET ${sets}, content_id = c.id
          FROM r JOIN contents c ON c.hash = r.content_hash, service_seen e
-         WHERE e.key = r.service_key AND s.id = e.service_id AND e.content_hash <> r.content_hash
+         WHERE e.service_id = r.service_key AND s.id = r.service_key AND e.content_hash <> r.content_hash
            AND r.ts >= e.last_seen
        )
-       INSERT INTO services (ip, ip_num, service_key, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
-         content_id)
-       SELECT r.ip, r.ip_num, r.service_key, r.port, r.transport,
+       INSERT INTO services (id, ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
+       SELECT r.service_key, r.ip, r.ip_num, r.port, r.transport,
          ${SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', ')}, c.id
        FROM r JOIN contents c ON c.hash = r.content_hash
-       ON CONFLICT (ip, port, transport) DO NOTHING`,
+       ON CONFLICT (id) DO NOTHING`,
       params,
     )
     params = []
     src = unnest(typed(names), rows, params)
     const newer = 'excluded.last_seen >= service_seen.last_seen'
     await tx.run(
-      `INSERT INTO service_seen (key, service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
-       SELECT r.service_key, s.id, r.first_seen, r.ts, r.scan_id, r.content_hash, s.content_id
-       FROM (${src}) AS r JOIN services s ON ${KEY}
-       ON CONFLICT (key) DO UPDATE SET
+      `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan, content_hash, content_id)
+       SELECT r.service_key, r.first_seen, r.ts, r.scan, r.content_hash, s.content_id
+       FROM (${src}) AS r JOIN services s ON s.id = r.service_key
+       ON CONFLICT (service_id) DO UPDATE SET
          first_seen = least(service_seen.first_seen, excluded.first_seen),
          last_seen = greatest(service_seen.last_seen, excluded.last_seen),
-         last_scan_id = CASE WHEN ${newer} THEN excluded.last_scan_id ELSE service_seen.last_scan_id END,
+         last_scan = CASE WHEN ${newer} THEN excluded.last_scan ELSE service_seen.last_scan END,
          content_hash = CASE WHEN ${newer} THEN excluded.content_hash ELSE service_seen.content_hash END,
          content_id = CASE WHEN ${newer} THEN excluded.content_id ELSE service_seen.content_id END`,
       params,

@@ -4,29 +4,29 @@ import { ipv4ToNumber } from '../../../query/ipv4.js'
 import {
   COL_INDEX,
   CONTENT_COLUMNS,
-  canonicalTime,
   contentHash,
   recordToRow,
   SERVICE_STATE_COLUMNS,
   searchText,
   serviceKey,
+  timeMs,
 } from '../../record-row.js'
-import type { RecordWriter } from '../../record-writer.js'
+import type { RecordWriter, ScanNumbers } from '../../record-writer.js'
 import type { SqliteDriver } from './sqlite-driver.js'
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
 const STATE_INDEXES = SERVICE_STATE_COLUMNS.map((c) => COL_INDEX[c])
 const CONTENT_INDEXES = CONTENT_COLUMNS.map((c) => COL_INDEX[c])
-const SERVICE_KEY_INDEXES = (['ip', 'ip_num', 'service_key', 'port', 'transport'] as const).map(
+const SERVICE_KEY_INDEXES = (['service_key', 'ip', 'ip_num', 'port', 'transport'] as const).map(
   (c) => COL_INDEX[c],
 )
 const { ip: IP, ip_num: IP_NUM, content_hash: HASH } = COL_INDEX
 
 /**
  * Per-row cached statements: with better-sqlite3 they beat any multi-row form (no JSON or VALUES
- * parsing). The common case, a service seen again unchanged, costs two statements: a slim
- * observation copied from its seen-window row, and that narrow row widened. Contents and services
- * are written only on change.
+ * parsing). The common case, a service seen again unchanged, is one statement: a slim observation
+ * copied from the service's seen-window row, which the `observations_seen` trigger then widens.
+ * Contents and services are written only on change.
  */
 export class SqliteRecordWriter implements RecordWriter {
   readonly #db: SqliteDriver
@@ -35,41 +35,36 @@ export class SqliteRecordWriter implements RecordWriter {
     this.#db = db
   }
 
-  async write(_tx: unknown, records: readonly ScanRecord[]): Promise<number> {
+  async write(_tx: unknown, records: readonly ScanRecord[], scans: ScanNumbers): Promise<number> {
     const db = this.#db
-    // one integer-keyed lookup: what the service showed last and when it was last seen
+    // what the service showed last and when it was last seen; its id is its key
     const find = db
-      .prepare('SELECT service_id, content_hash, content_id, last_seen FROM service_seen WHERE key = ?')
+      .prepare('SELECT content_hash, content_id, last_seen FROM service_seen WHERE service_id = ?')
       .raw(true)
-    const widen = db.prepare(
-      `UPDATE service_seen SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
-         last_scan_id = CASE WHEN ? >= last_seen THEN ? ELSE last_scan_id END
-       WHERE key = ?`,
-    )
     const insertService = db.prepare(
-      `INSERT INTO services (ip, ip_num, service_key, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
+      `INSERT INTO services (id, ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
          content_id) VALUES (${marks(SERVICE_STATE_COLUMNS.length + 6)})`,
     )
     const insertSeen = db.prepare(
-      `INSERT INTO service_seen (key, service_id, first_seen, last_seen, last_scan_id, content_hash, content_id)
-       VALUES (${marks(7)})`,
+      `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan, content_hash, content_id)
+       VALUES (${marks(6)})`,
     )
     const updateState = db.prepare(
       `UPDATE services SET ${SERVICE_STATE_COLUMNS.map((c) => `${c} = ?`).join(', ')}, content_id = ?
        WHERE id = ?`,
     )
     const updateSeenContent = db.prepare(
-      'UPDATE service_seen SET content_hash = ?, content_id = ? WHERE key = ?',
+      'UPDATE service_seen SET content_hash = ?, content_id = ? WHERE service_id = ?',
     )
     const observe = db.prepare(
-      `INSERT INTO observations (service_id, scan_id, ts, content_id) VALUES (?, ?, ?, ?)
-       ON CONFLICT (scan_id, service_id) DO NOTHING`,
+      `INSERT INTO observations (scan, service_id, ts, content_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT (scan, service_id) DO NOTHING`,
     )
     // the common case in one statement: a known service showing what it showed last
     const observeUnchanged = db.prepare(
-      `INSERT INTO observations (service_id, scan_id, ts, content_id)
-       SELECT service_id, ?, ?, content_id FROM service_seen WHERE key = ? AND content_hash = ?
-       ON CONFLICT (scan_id, service_id) DO NOTHING`,
+      `INSERT INTO observations (scan, service_id, ts, content_id)
+       SELECT ?, service_id, ?, content_id FROM service_seen WHERE service_id = ? AND content_hash = ?
+       ON CONFLICT (scan, service_id) DO NOTHING`,
     )
     const host = db.prepare('INSERT INTO hosts (ip, ip_num) VALUES (?, ?) ON CONFLICT (ip) DO NOTHING')
     const contents = new ContentWriter(db)
@@ -78,47 +73,42 @@ export class SqliteRecordWriter implements RecordWriter {
     // one record at a time, and the full row only off the common path: garbage dies young
     for (const record of records) {
       const hash = contentHash(record)
-      const key = serviceKey(ipv4ToNumber(record.ip) as number, record.port, record.transport)
-      const ts = canonicalTime(record.timestamp)
-      const scan = record.scan_id
-      if (observeUnchanged.run(scan, ts, key, hash).changes === 1) {
-        widen.run(ts, ts, ts, scan, key)
+      const id = serviceKey(ipv4ToNumber(record.ip) as number, record.port, record.transport)
+      const ts = timeMs(record.timestamp)
+      const scan = scans.get(record.scan_id) as number
+      if (observeUnchanged.run(scan, ts, id, hash).changes === 1) {
         stored++
         continue
       }
-      const r = recordToRow(record, hash)
       // a new service, a changed one, or a repeat within one scan
-      const found = find.get(key) as [number, string, number, string] | undefined
-      let id: number
+      const found = find.get(id) as [string, number, number] | undefined
       let contentId: number
       if (found === undefined) {
+        const r = recordToRow(record, hash)
         // a host's services usually arrive together: its row is written once
         if (r[IP] !== lastHost) host.run(r[IP], r[IP_NUM])
         lastHost = r[IP]
         contentId = contents.idOf(r)
-        id = Number(
-          insertService.run(
-            ...SERVICE_KEY_INDEXES.map((i) => r[i]),
-            ...STATE_INDEXES.map((i) => r[i]),
-            contentId,
-          ).lastInsertRowid,
+        insertService.run(
+          ...SERVICE_KEY_INDEXES.map((i) => r[i]),
+          ...STATE_INDEXES.map((i) => r[i]),
+          contentId,
         )
-        insertSeen.run(key, id, ts, ts, scan, hash, contentId)
+        insertSeen.run(id, ts, ts, scan, hash, contentId)
       } else {
-        const [seenId, seenHash, seenContent, lastSeen] = found
-        id = seenId
-        widen.run(ts, ts, ts, scan, key)
+        const [seenHash, seenContent, lastSeen] = found
         if (seenHash === hash) contentId = seenContent
         else {
+          const r = recordToRow(record, hash)
           contentId = contents.idOf(r)
           // an older record arriving late adds history, not state
-          if ((ts as string) >= lastSeen) {
+          if (ts >= lastSeen) {
             updateState.run(...STATE_INDEXES.map((i) => r[i]), contentId, id)
-            updateSeenContent.run(hash, contentId, key)
+            updateSeenContent.run(hash, contentId, id)
           }
         }
       }
-      stored += observe.run(id, scan, ts, contentId).changes
+      stored += observe.run(scan, id, ts, contentId).changes
     }
     return stored
   }
