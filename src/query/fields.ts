@@ -47,8 +47,9 @@ const rel = (table: RelatedTable, column: string): FieldTarget => ({ kind: 'rela
 
 /** The field table: adding a search field is one entry here (and a column the store fills). */
 export const FIELDS: readonly FieldDef[] = [
-  { name: 'ip', type: 'cidr', target: col('ip_num'), description: 'address or CIDR', facet: false },
-  { name: 'net', type: 'cidr', target: col('ip_num'), description: 'network in CIDR notation' },
+  // a service's id is its address and port in one integer (serviceKey): an address range is an id range
+  { name: 'ip', type: 'cidr', target: col('id'), description: 'address or CIDR', facet: false },
+  { name: 'net', type: 'cidr', target: col('id'), description: 'network in CIDR notation' },
   {
     name: 'port',
     type: 'int',

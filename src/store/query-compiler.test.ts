@@ -6,6 +6,8 @@ import { SqliteQueryCompiler } from './dialects/sqlite/sqlite-query-compiler.js'
 
 const sqlite = new SqliteQueryCompiler()
 const postgres = new PostgresQueryCompiler()
+// 127.16.0.0/16 is addresses 2131755008..2131820543; a service's id is address × 2^17 + port × 2 + udp
+const NET_AND_PORTS = [2131755008 * 2 ** 17, 2131820543 * 2 ** 17 + 2 ** 17 - 1, 8000, 8099]
 
 function compile(c: SqliteQueryCompiler | PostgresQueryCompiler, q: string) {
   const p = c.params()
@@ -32,12 +34,12 @@ const cases: [string, { sqlite: Expect; postgres: Expect }][] = [
     'net:127.16.0.0/16 port:8000-8099',
     {
       sqlite: {
-        sql: 's.ip_num BETWEEN ? AND ? AND s.port BETWEEN ? AND ?',
-        params: [2131755008, 2131820543, 8000, 8099],
+        sql: 's.id BETWEEN ? AND ? AND s.port BETWEEN ? AND ?',
+        params: NET_AND_PORTS,
       },
       postgres: {
-        sql: 's.ip_num BETWEEN $1 AND $2 AND s.port BETWEEN $3 AND $4',
-        params: [2131755008, 2131820543, 8000, 8099],
+        sql: 's.id BETWEEN $1 AND $2 AND s.port BETWEEN $3 AND $4',
+        params: NET_AND_PORTS,
       },
     },
   ],

@@ -1,6 +1,6 @@
 import type { FieldTerm, QueryAst, Term, Value } from '../query/ast.js'
 import { type FieldDef, fieldByName } from '../query/fields.js'
-import { timeMs } from './record-row.js'
+import { addressIdRange, timeMs } from './record-row.js'
 
 /** Parameters collected while SQL text is built; `add` returns the dialect's placeholder. */
 export class Params {
@@ -82,9 +82,14 @@ export abstract class QueryCompiler {
         if (def.type === 'string' && !def.upper && !def.exact)
           return this.ciEquals(column, v.value.toLowerCase(), params)
         return `${column} = ${params.add(v.value)}`
-      case 'range':
+      case 'range': {
+        if (def.type === 'cidr') {
+          const [first, last] = addressIdRange(v.lo, v.hi)
+          return `${column} BETWEEN ${params.add(first)} AND ${params.add(last)}`
+        }
         if (v.lo === v.hi) return `${column} = ${params.add(v.lo)}`
         return `${column} BETWEEN ${params.add(v.lo)} AND ${params.add(v.hi)}`
+      }
       case 'date':
         // stored times are integer milliseconds
         return `${column} ${def.compare === 'before' ? '<' : '>='} ${params.add(timeMs(v.iso))}`

@@ -210,7 +210,14 @@ export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
  * are then found by one integer-keyed lookup, and list in address order.
  */
 export function serviceKey(ipNum: number, port: number, transport: string): number {
-  return ipNum * 131_072 + port * 2 + (transport === 'udp' ? 1 : 0)
+  return ipNum * KEYS_PER_ADDRESS + port * 2 + (transport === 'udp' ? 1 : 0)
+}
+
+const KEYS_PER_ADDRESS = 131_072
+
+/** The service ids of the numeric addresses lo..hi (inclusive): services of a network are one id range. */
+export function addressIdRange(lo: number, hi: number): [first: number, last: number] {
+  return [lo * KEYS_PER_ADDRESS, hi * KEYS_PER_ADDRESS + KEYS_PER_ADDRESS - 1]
 }
 
 /** The words full-text search finds a content by: banner and HTTP title. Computed only for new contents. */

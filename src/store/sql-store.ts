@@ -4,7 +4,8 @@ import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
-import { isoTime, serviceKey, timeMs } from './record-row.js'
+import type { Params } from './query-compiler.js'
+import { addressIdRange, isoTime, serviceKey, timeMs } from './record-row.js'
 import type {
   DiffEntry,
   FacetRequest,
@@ -394,14 +395,17 @@ export class SqlStore implements Store {
   setHostInfo(ip: string, info: { country?: string; asn?: number; org?: string }): Promise<void> {
     return this.#serial(() =>
       this.#d.driver.transaction(async (tx) => {
-        for (const table of ['hosts', 'services']) {
-          const p = this.#d.compiler.params()
-          await tx.run(
-            `UPDATE ${table} SET country = ${p.add(info.country ?? null)}, asn = ${p.add(info.asn ?? null)},
-             org = ${p.add(info.org ?? null)} WHERE ip = ${p.add(ip)}`,
-            p.values,
-          )
-        }
+        const set = (p: Params) =>
+          `country = ${p.add(info.country ?? null)}, asn = ${p.add(info.asn ?? null)}, org = ${p.add(info.org ?? null)}`
+        const ph = this.#d.compiler.params()
+        await tx.run(`UPDATE hosts SET ${set(ph)} WHERE ip = ${ph.add(ip)}`, ph.values)
+        const ipNum = ipv4ToNumber(ip) ?? -1
+        const [first, last] = addressIdRange(ipNum, ipNum)
+        const ps = this.#d.compiler.params()
+        await tx.run(
+          `UPDATE services SET ${set(ps)} WHERE id BETWEEN ${ps.add(first)} AND ${ps.add(last)}`,
+          ps.values,
+        )
       }),
     )
   }
@@ -411,7 +415,9 @@ export class SqlStore implements Store {
   }
 
   async host(ip: string): Promise<HostReport | undefined> {
-    if (ipv4ToNumber(ip) === undefined) throw new MamoriError('ERR_USAGE', `"${ip}" is not an IPv4 address`)
+    const ipNum = ipv4ToNumber(ip)
+    if (ipNum === undefined) throw new MamoriError('ERR_USAGE', `"${ip}" is not an IPv4 address`)
+    const [first, last] = addressIdRange(ipNum, ipNum)
     const db = this.#d.driver
     const p = this.#d.compiler.params()
     const [h] = await db.all<Row>(`SELECT * FROM hosts WHERE ip = ${p.add(ip)}`, p.values)
@@ -419,7 +425,8 @@ export class SqlStore implements Store {
     const p2 = this.#d.compiler.params()
     const services = await this.#withRelated(
       await db.all<Row>(
-        `SELECT ${SERVICE_SELECT} FROM ${SERVICE_FROM} WHERE s.ip = ${p2.add(ip)} ORDER BY s.port, s.transport`,
+        `SELECT ${SERVICE_SELECT} FROM ${SERVICE_FROM}
+         WHERE s.id BETWEEN ${p2.add(first)} AND ${p2.add(last)} ORDER BY s.port, s.transport`,
         p2.values,
       ),
     )
@@ -492,7 +499,7 @@ export class SqlStore implements Store {
          JOIN contents c ON c.id = o.content_id
          WHERE o.scan = ${p.add(nums.get(from))} AND NOT EXISTS
            (SELECT 1 FROM observations x WHERE x.scan = ${p.add(nums.get(to))} AND x.service_id = o.service_id)
-         ORDER BY s.ip_num, s.port`,
+         ORDER BY s.id`,
         p.values,
       )
       for (const r of rows) {
@@ -514,7 +521,7 @@ export class SqlStore implements Store {
        JOIN contents ca ON ca.id = a.content_id JOIN contents cb ON cb.id = b.content_id
        WHERE a.scan = ${p.add(nums.get(a))} AND b.scan = ${p.add(nums.get(b))} AND a.content_id <> b.content_id
          AND (${DIFF_FIELDS.map((f) => `ca.${f} IS DISTINCT FROM cb.${f}`).join(' OR ')})
-       ORDER BY s.ip_num, s.port`,
+       ORDER BY s.id`,
       p.values,
     )
     for (const r of changed) {
