@@ -26,10 +26,12 @@ type Row = Record<string, unknown>
 /** Rows per statement: large enough to amortise, small enough for PostgreSQL's bind message. */
 const CHUNK = 5000
 
+// the scan id as a subquery, not a join: the planner must not drive a search from the few scans
 const SERVICE_SELECT = `s.id, s.ip, s.port, s.transport, s.protocol, s.status, c.banner, c.error, c.data,
-  c.fingerprint, c.audit, e.first_seen, e.last_seen, sc.id AS last_scan_id`
+  c.fingerprint, c.audit, e.first_seen, e.last_seen, (SELECT sc.id FROM scans sc WHERE sc.num = e.last_scan)
+  AS last_scan_id`
 const SERVICE_FROM = `services s JOIN contents c ON c.id = s.content_id
-  JOIN service_seen e ON e.service_id = s.id JOIN scans sc ON sc.num = e.last_scan`
+  JOIN service_seen e ON e.service_id = s.id`
 
 const DIFF_FIELDS = ['protocol', 'status', 'banner', 'product', 'version'] as const
 
