@@ -218,6 +218,7 @@ ALTER TABLE services DROP COLUMN service_key;
 -- an address or network is a range of ids: no address index, no (ip, port, transport) constraint
 ALTER TABLE services DROP CONSTRAINT services_ip_port_transport_key;
 DROP INDEX services_ip_num;
+ALTER TABLE services DROP COLUMN ip_num;
 ALTER TABLE vulns ADD FOREIGN KEY (service_id) REFERENCES services (id);
 ALTER TABLE findings ADD FOREIGN KEY (service_id) REFERENCES services (id);
 ALTER TABLE service_seen ADD FOREIGN KEY (service_id) REFERENCES services (id);

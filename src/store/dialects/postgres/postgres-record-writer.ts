@@ -127,7 +127,6 @@ export class PostgresRecordWriter implements RecordWriter {
   async #services(tx: SqlDriver, latest: Latest[], scans: ScanNumbers) {
     const names = [
       'ip',
-      'ip_num',
       'service_key',
       'port',
       'transport',
@@ -158,8 +157,8 @@ export class PostgresRecordWriter implements RecordWriter {
          WHERE e.service_id = r.service_key AND s.id = r.service_key AND e.content_hash <> r.content_hash
            AND r.ts >= e.last_seen
        )
-       INSERT INTO services (id, ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
-       SELECT r.service_key, r.ip, r.ip_num, r.port, r.transport,
+       INSERT INTO services (id, ip, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
+       SELECT r.service_key, r.ip, r.port, r.transport,
          ${SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', ')}, c.id
        FROM r JOIN contents c ON c.hash = r.content_hash
        ON CONFLICT (id) DO NOTHING`,

@@ -224,12 +224,11 @@ CREATE TABLE scans_v3 (
 );
 INSERT INTO scans_v3 (id, started_at, finished_at, parameters)
   SELECT id, started_at, finished_at, parameters FROM scans ORDER BY started_at, id;
--- keyed by address and port, a service needs neither an address index nor a (ip, port, transport)
--- constraint: an address or network is a range of ids
+-- keyed by address and port, a service needs no numeric address column or index, nor a
+-- (ip, port, transport) constraint: an address or network is a range of ids
 CREATE TABLE services_v3 (
   id INTEGER PRIMARY KEY,
   ip TEXT NOT NULL,
-  ip_num INTEGER NOT NULL,
   port INTEGER NOT NULL,
   transport TEXT NOT NULL,
   protocol TEXT NOT NULL,
@@ -252,10 +251,10 @@ CREATE TABLE services_v3 (
   org TEXT,
   content_id INTEGER REFERENCES contents (id)
 );
-INSERT INTO services_v3 (id, ip, ip_num, port, transport, protocol, status, vendor, product, version, device_type, os, cpe,
+INSERT INTO services_v3 (id, ip, port, transport, protocol, status, vendor, product, version, device_type, os, cpe,
     audit_result, http_title, http_server, http_status, ssh_version, telnet_prompt, has_vuln, country, asn, org,
     content_id)
-  SELECT service_key, ip, ip_num, port, transport, protocol, status, vendor, product, version, device_type, os, cpe,
+  SELECT service_key, ip, port, transport, protocol, status, vendor, product, version, device_type, os, cpe,
     audit_result, http_title, http_server, http_status, ssh_version, telnet_prompt, has_vuln, country, asn, org,
     content_id FROM services;
 CREATE TABLE vulns_v3 (

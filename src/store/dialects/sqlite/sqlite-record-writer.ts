@@ -17,9 +17,7 @@ import type { SqliteDriver } from './sqlite-driver.js'
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
 const STATE_INDEXES = SERVICE_STATE_COLUMNS.map((c) => COL_INDEX[c])
 const CONTENT_INDEXES = CONTENT_COLUMNS.map((c) => COL_INDEX[c])
-const SERVICE_KEY_INDEXES = (['service_key', 'ip', 'ip_num', 'port', 'transport'] as const).map(
-  (c) => COL_INDEX[c],
-)
+const SERVICE_KEY_INDEXES = (['service_key', 'ip', 'port', 'transport'] as const).map((c) => COL_INDEX[c])
 const { ip: IP, ip_num: IP_NUM, content_hash: HASH } = COL_INDEX
 
 /**
@@ -47,8 +45,8 @@ export class SqliteRecordWriter implements RecordWriter {
        WHERE service_id = ?`,
     )
     const insertService = db.prepare(
-      `INSERT INTO services (id, ip, ip_num, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
-         content_id) VALUES (${marks(SERVICE_STATE_COLUMNS.length + 6)})`,
+      `INSERT INTO services (id, ip, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')},
+         content_id) VALUES (${marks(SERVICE_STATE_COLUMNS.length + 5)})`,
     )
     const insertSeen = db.prepare(
       `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan, content_hash, content_id)
