@@ -16,7 +16,7 @@ import type { ScanRecord } from '../src/core/record.js'
 import { parseQuery } from '../src/query/parser.js'
 import { openStore } from '../src/store/open-store.js'
 import type { Store } from '../src/store/store.js'
-import { type CorpusBanner, loadBannerCorpus, recordFromBanner } from '../src/store/testing/banner-corpus.js'
+import { StoreStream } from './store-stream.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -34,87 +34,7 @@ const RUNS = Number(args.runs)
 const PER_SCAN = Math.floor(N / SCANS)
 const BATCH = 5000
 
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const PORTS: Record<CorpusBanner['protocol'], number[]> = {
-  telnet: [23, 2323],
-  ssh: [22, 2222],
-  http: [80, 8080, 81, 88, 443, 5000, 7547, 8000, 8081, 8443, 9000, 49152],
-  ftp: [21],
-  rtsp: [554, 8554],
-}
-const corpus = loadBannerCorpus()
-const byProto = new Map<string, CorpusBanner[]>()
-for (const b of corpus) byProto.set(b.protocol, [...(byProto.get(b.protocol) ?? []), b])
-
-/** One service of the simulated network: where it is and which banner it shows now. */
-interface Svc {
-  ip: string
-  port: number
-  proto: CorpusBanner['protocol']
-  banner: CorpusBanner
-}
-
-function buildNetwork(services: number): Svc[] {
-  const rand = rng(7)
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
-  const out: Svc[] = []
-  let host = 0
-  while (out.length < services) {
-    host++
-    const ip = `10.${(host >> 16) & 255}.${(host >> 8) & 255}.${host & 255}`
-    // device families: every device has a web UI; cameras add RTSP, routers telnet/ssh, NAS ftp
-    const protos: CorpusBanner['protocol'][] = ['http']
-    if (rand() < 0.5) protos.push('telnet')
-    if (rand() < 0.35) protos.push('ssh')
-    if (rand() < 0.25) protos.push('ftp')
-    if (rand() < 0.2) protos.push('rtsp')
-    if (rand() < 0.3) protos.push('http')
-    const used = new Set<number>()
-    for (const proto of protos) {
-      const port = pick(PORTS[proto])
-      if (used.has(port)) continue
-      used.add(port)
-      out.push({ ip, port, proto, banner: pick(byProto.get(proto) as CorpusBanner[]) })
-      if (out.length >= services) break
-    }
-  }
-  return out
-}
-
-const scanId = (k: number) => `bench-scan-${String(k).padStart(2, '0')}`
-const scanTime = (k: number, i: number) => new Date(Date.UTC(2026, 9, 1 + k, 0, 0, 0) + i).toISOString()
-
-/** Yields the records of every scan in order, in batches; 3% of services change banner per scan. */
-function* batches(network: Svc[]): Generator<ScanRecord[]> {
-  const rand = rng(11)
-  for (let k = 0; k < SCANS; k++) {
-    let batch: ScanRecord[] = []
-    for (let i = 0; i < PER_SCAN; i++) {
-      const s = network[i] as Svc
-      if (k > 0 && rand() < 0.03) {
-        const list = byProto.get(s.proto) as CorpusBanner[]
-        s.banner = list[Math.floor(rand() * list.length)] as CorpusBanner
-      }
-      const r = recordFromBanner(s.banner, s.ip, scanId(k), scanTime(k, i))
-      r.port = s.port
-      batch.push(r)
-      if (batch.length === BATCH) {
-        yield batch
-        batch = []
-      }
-    }
-    if (batch.length) yield batch
-  }
-}
+const stream = new StoreStream({ services: PER_SCAN, scans: SCANS, batch: BATCH })
 
 /** 20 representative questions, each with the same question as a predicate over one JSON record. */
 type Pred = (r: ScanRecord) => boolean
@@ -166,11 +86,11 @@ const pct = (xs: number[], p: number) => {
 }
 const ms = (n: number) => `${n.toFixed(1)} ms`
 
-async function measureStore(label: string, store: Store, network: Svc[], sizeOf: () => Promise<number>) {
+async function measureStore(label: string, store: Store, sizeOf: () => Promise<number>) {
   let stored = 0
   let ingestMs = 0
   let cpuUs = 0
-  for (const batch of batches(network)) {
+  for (const [, batch] of stream.batches()) {
     const t = performance.now()
     const c = process.cpuUsage()
     stored += (await store.ingest(batch)).stored
@@ -262,7 +182,7 @@ async function main() {
       .join(' ')}; ${calibrate()}`,
   )
   console.log(
-    `store bench: ${N} observations = ${SCANS} scans × ${services} services, ${corpus.length} real Recog banners`,
+    `store bench: ${N} observations = ${SCANS} scans × ${services} services, ${stream.corpus.length} real Recog banners`,
   )
 
   // the JSONL the baseline scans: the same records, written once
@@ -270,7 +190,7 @@ async function main() {
   {
     const t = performance.now()
     const out = createWriteStream(jsonl)
-    for (const batch of batches(buildNetwork(services))) {
+    for (const [, batch] of stream.batches()) {
       const ok = out.write(`${batch.map((r) => JSON.stringify(r)).join('\n')}\n`)
       if (!ok) await new Promise<void>((r) => out.once('drain', () => r()))
     }
@@ -282,7 +202,7 @@ async function main() {
 
   const dbFile = join(args.dir, 'bench.db')
   const sqlite = await openStore(dbFile)
-  const s = await measureStore('sqlite', sqlite, buildNetwork(services), async () => {
+  const s = await measureStore('sqlite', sqlite, async () => {
     await sqlite.close()
     const db = new Database(dbFile)
     db.pragma('wal_checkpoint(TRUNCATE)')
@@ -299,7 +219,7 @@ async function main() {
     await admin.query(`CREATE SCHEMA ${schema}`)
     try {
       const store = await openStore(`${url}?schema=${schema}`)
-      p = await measureStore('postgres', store, buildNetwork(services), async () => {
+      p = await measureStore('postgres', store, async () => {
         await store.close()
         const r = await admin.query(
           `SELECT sum(pg_total_relation_size(c.oid))::bigint AS n FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
