@@ -51,12 +51,15 @@ console.log(
   `store A/B: ${N} observations = ${SCANS} scans × ${options.services} services${args.shuffle ? ', each scan in a random order' : ''}`,
 )
 // alternate which side goes first, batch by batch, so neither always meets the warmer cache
-for (let b = 0; ; b++) {
-  const order = b % 2 ? [...runs].reverse() : runs
-  const next = order.map((run) => ({ run, item: run.batches.next() }))
-  if (next.some(({ item }) => item.done)) break
-  for (const { run, item } of next) {
-    const [scan, records] = item.value as [number, Parameters<Store['ingest']>[0]]
+for (let b = 0, ended = false; !ended; b++) {
+  for (const run of b % 2 ? [...runs].reverse() : runs) {
+    // both sides' streams are the same length: they end in the same round
+    const item = run.batches.next()
+    if (item.done) {
+      ended = true
+      break
+    }
+    const [scan, records] = item.value
     const t = performance.now()
     run.stored += (await run.store.ingest(records)).stored
     const dt = performance.now() - t

@@ -92,7 +92,7 @@ export function timeMs(timestamp: string): number {
 }
 
 /** A stored time (an integer, or a string from PostgreSQL's BIGINT) as ISO 8601 UTC. */
-export function isoTime(stored: unknown): string {
+export function msToIso(stored: unknown): string {
   return new Date(Number(stored)).toISOString()
 }
 

@@ -5,7 +5,7 @@ import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
 import type { Params } from './query-compiler.js'
-import { addressIdRange, isoTime, serviceKey, timeMs } from './record-row.js'
+import { addressIdRange, msToIso, serviceKey, timeMs } from './record-row.js'
 import type {
   DiffEntry,
   FacetRequest,
@@ -118,7 +118,7 @@ export class SqlStore implements Store {
     })
     const scans = new Map<string, number>()
     for (const [id, w] of windows) {
-      const scan = { id, started_at: isoTime(w.first), finished_at: isoTime(w.last) }
+      const scan = { id, started_at: msToIso(w.first), finished_at: msToIso(w.last) }
       scans.set(id, await this.#upsertScan(tx, scan))
     }
     const stored = await this.#d.writer.write(tx, records, scans)
@@ -296,7 +296,7 @@ export class SqlStore implements Store {
         port: Number(r.port),
         transport: r.transport as ServiceRow['transport'],
         protocol: r.protocol as string,
-        timestamp: isoTime(r.last_seen),
+        timestamp: msToIso(r.last_seen),
         scan_id: r.last_scan_id as string,
         status: r.status as ServiceRow['status'],
         banner: r.banner as string,
@@ -306,8 +306,8 @@ export class SqlStore implements Store {
         ...(r.audit ? { audit: JSON.parse(r.audit as string) } : {}),
         ...(v ? { vulns: v.map(toVuln) } : {}),
         ...(f ? { findings: f.map(toFinding) } : {}),
-        first_seen: isoTime(r.first_seen),
-        last_seen: isoTime(r.last_seen),
+        first_seen: msToIso(r.first_seen),
+        last_seen: msToIso(r.last_seen),
         service_id: id,
       }
       return row
@@ -450,7 +450,7 @@ export class SqlStore implements Store {
       const prev = list[list.length - 1]
       const entry: HistoryEntry = {
         scan_id: o.scan_id as string,
-        timestamp: isoTime(o.ts),
+        timestamp: msToIso(o.ts),
         status: o.status as string,
         protocol: o.protocol as string,
         banner: o.banner as string,
