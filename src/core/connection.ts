@@ -1,5 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
+import { afterPendingIo } from './after-pending-io.js'
 import { DeadlineError, IoTimeoutError } from './scan-status.js'
 import type { Target } from './target.js'
 import { Wakeup } from './wakeup.js'
@@ -63,11 +64,14 @@ export class Connection {
   static open(target: Target, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: target.ip, port: target.port, noDelay: true })
-      const timer = setTimeout(() => {
+      let connected = false
+      const timer = afterPendingIo(limits.connectTimeoutMs, () => {
+        if (connected) return
         socket.destroy()
         reject(new IoTimeoutError(`connect to ${target.ip}:${target.port} timed out`))
-      }, limits.connectTimeoutMs)
+      })
       socket.once('connect', () => {
+        connected = true
         clearTimeout(timer)
         socket.removeAllListeners('error')
         resolve(new Connection(socket, target, limits))
@@ -109,7 +113,8 @@ export class Connection {
     while (!done(this.unread) && !this.ended) {
       if (this.deadlineHit) break
       const left = timeoutMs - (Date.now() - started)
-      if (left <= 0 || !(await this.wakeup.wait(left))) {
+      // even when the time is up, bytes that came during a blocked event loop still count
+      if (!(await this.wakeup.wait(Math.max(0, left)))) {
         throw new IoTimeoutError(`no complete reply within ${timeoutMs} ms`)
       }
     }

@@ -1,3 +1,5 @@
+import { afterPendingIo } from './after-pending-io.js'
+
 /**
  * One waiter woken by the next event (bytes, a datagram, a close) or given up after a timeout:
  * how the framework's connections let a reader wait without polling.
@@ -15,14 +17,16 @@ export class Wakeup {
   /** Resolves true when `notify` came first, false when `ms` passed. */
   wait(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined
-        resolve(false)
-      }, ms)
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer)
         resolve(true)
       }
+      const timer = afterPendingIo(ms, () => {
+        if (this.wake !== wake) return
+        this.wake = undefined
+        resolve(false)
+      })
+      this.wake = wake
     })
   }
 }

@@ -10,8 +10,9 @@ import {
   type DiscoveryOptions,
   type ProbeTarget,
 } from './discovery.js'
+import { createJsEngine } from './js-engine.js'
 import { loadNativeBinding } from './native-engine.js'
-import type { ProbeState } from './probe-engine.js'
+import { PROBE_OPEN, type ProbeState } from './probe-engine.js'
 import { type FullBacklogPeers, startFullBacklogPeers } from './testing/full-backlog.js'
 
 // This file's loopback block: 127.19.101.0/24.
@@ -160,6 +161,24 @@ for (const engine of engines) {
     })
   })
 }
+
+test('js engine: a connect answered while the event loop was blocked is open, not filtered', async () => {
+  const states: number[] = []
+  const engine = createJsEngine({ rate: 0, maxInflight: 8, timeoutMs: 50, retries: 0 }, (_ids, s) =>
+    states.push(...s),
+  )
+  try {
+    // from the check phase, whose next phase runs due timers before any socket event
+    await new Promise((r) => setImmediate(r))
+    engine.submit(Uint32Array.of(0), Uint32Array.of(OPEN_HOST), Uint16Array.of(5000), 1)
+    const until = Date.now() + 300
+    while (Date.now() < until) {}
+    for (let i = 0; i < 100 && states.length === 0; i++) await new Promise((r) => setTimeout(r, 10))
+    assert.deepEqual(states, [PROBE_OPEN])
+  } finally {
+    engine.close()
+  }
+})
 
 test('asking for the native engine where it is not built is a usage error', {
   skip: !!loadNativeBinding(),

@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { afterPendingIo } from '../core/after-pending-io.js'
 import { formatIPv4 } from '../scope/ipv4.js'
 import {
   type EngineOptions,
@@ -73,7 +74,9 @@ export function createJsEngine(requested: EngineOptions, onResults: ResultHandle
       else report(p.id, state)
       pump()
     }
-    const t = setTimeout(() => end(p.tries <= options.retries ? 'retry' : PROBE_FILTERED), options.timeoutMs)
+    const t = afterPendingIo(options.timeoutMs, () =>
+      end(p.tries <= options.retries ? 'retry' : PROBE_FILTERED),
+    )
     socket.once('connect', () => end(PROBE_OPEN))
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? ''
