@@ -238,8 +238,8 @@ async function main() {
   console.log(
     `\nbaseline: naive streaming filter over the JSONL (${nBase} of the 20 questions), vs SQLite first page`,
   )
-  console.log('| query | JSONL scan | SQLite | ratio |' + (p ? ' PostgreSQL |' : ''))
-  console.log('|---|---:|---:|---:|' + (p ? '---:|' : ''))
+  console.log(`| query | JSONL scan | SQLite | ratio |${p ? ' PostgreSQL |' : ''}`)
+  console.log(`|---|---:|---:|---:|${p ? '---:|' : ''}`)
   const ratios: number[] = []
   for (const [i, [q, pred]] of QUERIES.entries()) {
     const base = i < nBase ? await baseline(jsonl, pred) : undefined

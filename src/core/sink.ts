@@ -12,5 +12,11 @@ export interface RecordSink {
  */
 export interface Enricher {
   readonly name: string
+  /**
+   * Loads what the stage needs (rule databases, the vulnerability database) before the scan's first
+   * packet: loaded mid-scan, it would block the event loop while connections wait on their timers,
+   * and a broken file should stop a scan before it sends anything.
+   */
+  prepare?(): void | Promise<void>
   enrich(record: ScanRecord): void | Promise<void>
 }

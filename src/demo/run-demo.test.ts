@@ -22,13 +22,19 @@ test('the demo finds every lab service on the iot ports and every factory-defaul
       .map((s) => `${d.ip}:${s.port}`),
   )
 
-  const { report, summary } = await runDemo(DEFAULT_DEMO)
+  const { report, summary, records } = await runDemo(DEFAULT_DEMO)
 
   assert.equal(summary.interrupted, false)
   assert.equal(report.services.found, report.services.inTruth)
   assert.ok(report.services.inTruth > 100)
   const found = new Set(report.defaultCredentials.map((d) => `${d.ip}:${d.port}`))
-  for (const key of defaults) assert.ok(found.has(key), `default credential on ${key} found`)
+  // a miss says what the scan saw there: the grab, the fingerprint and the audit's verdict
+  const seen = (key: string) => {
+    const r = records.find((x) => `${x.ip}:${x.port}` === key)
+    return JSON.stringify(r && { status: r.status, data: r.data, fingerprint: r.fingerprint, audit: r.audit })
+  }
+  for (const key of defaults)
+    assert.ok(found.has(key), `default credential on ${key} found; the scan saw ${seen(key)}`)
   assert.equal(found.size, defaults.length, 'no login claimed where the lab has no default')
   assert.equal(report.vendorCorrect.correct, report.vendorCorrect.identified, 'no wrong vendor')
   assert.ok((report.findings.find((f) => f.type === 'telnet-exposed')?.count ?? 0) > 0)

@@ -37,7 +37,9 @@ class MemorySink implements RecordSink {
  * The first thing a new user runs: start the lab, scan it as an attacker would (every iot port,
  * fingerprints, the default-credential audit), report, and stop the lab.
  */
-export async function runDemo(o: DemoOptions): Promise<{ report: DemoReport; summary: ScanSummary }> {
+export async function runDemo(
+  o: DemoOptions,
+): Promise<{ report: DemoReport; summary: ScanSummary; records: readonly ScanRecord[] }> {
   o.onStep?.(`starting the lab: ${o.devices} simulated devices on ${o.net} (seed ${o.seed})`)
   const lab = await startLab({ net: o.net, seed: o.seed, devices: o.devices })
   try {
@@ -63,7 +65,8 @@ export async function runDemo(o: DemoOptions): Promise<{ report: DemoReport; sum
     o.onStep?.(
       `scan done: ${summary.probed} probes, ${summary.open} open, ${summary.records} records in ${(summary.duration_ms / 1000).toFixed(1)} s`,
     )
-    return { report: buildDemoReport(memory.records, lab.truth, parsePortSpec(DEMO_PORTS).tcp), summary }
+    const report = buildDemoReport(memory.records, lab.truth, parsePortSpec(DEMO_PORTS).tcp)
+    return { report, summary, records: memory.records }
   } finally {
     await lab.stop()
   }

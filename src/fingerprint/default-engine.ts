@@ -47,18 +47,25 @@ export function loadConfiguredEngine(sources: EngineSources = {}): FingerprintEn
 }
 
 /**
- * The scan pipeline's `fingerprint` enricher. The databases load on the first record (a second or
- * two with nmap and Recog), so commands that never enrich never pay for them.
+ * The scan pipeline's `fingerprint` enricher. The databases (a second or two with nmap and Recog)
+ * load in `prepare`, which a scan calls before its first packet, or else on the first record, so
+ * commands that never enrich never pay for them.
  */
 export function createDefaultFingerprintEnricher(sources: EngineSources = {}): Enricher {
   let inner: Enricher | undefined
+  const load = () => {
+    inner ??= createFingerprintEnricher(loadConfiguredEngine(sources), {
+      activeProbe: activeProbeFromEnv(),
+    })
+    return inner
+  }
   return {
     name: 'fingerprint',
+    prepare() {
+      load()
+    },
     enrich(record) {
-      inner ??= createFingerprintEnricher(loadConfiguredEngine(sources), {
-        activeProbe: activeProbeFromEnv(),
-      })
-      return inner.enrich(record)
+      return load().enrich(record)
     },
   }
 }

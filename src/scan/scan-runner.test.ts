@@ -89,8 +89,15 @@ test('grab concurrency is bounded and enrichers run in order before the sinks', 
   await sink.ready()
   const { grab, stats } = slowGrab(20)
   const order: string[] = []
+  let grabsBeforePrepare: number | undefined
   const enrichers: Enricher[] = [
-    { name: 'first', enrich: (r) => void order.push(`first ${r.ip}`) },
+    {
+      name: 'first',
+      prepare: () => {
+        grabsBeforePrepare = stats.calls.length
+      },
+      enrich: (r) => void order.push(`first ${r.ip}`),
+    },
     {
       name: 'second',
       enrich: async (r) => {
@@ -125,6 +132,26 @@ test('grab concurrency is bounded and enrichers run in order before the sinks', 
   assert.equal(new Set(records.map((r) => r.ip)).size, HOSTS)
   const firstIp = order[0]?.split(' ')[1]
   assert.deepEqual(order.slice(0, 2), [`first ${firstIp}`, `second ${firstIp}`])
+  assert.equal(grabsBeforePrepare, 0, 'stages load before the first grab')
+})
+
+test('a stage that cannot load stops the scan before any probe', async () => {
+  const plan = await buildScanPlan(request)
+  const { grab, stats } = slowGrab(0)
+  const enrichers: Enricher[] = [
+    {
+      name: 'fingerprint',
+      prepare: () => {
+        throw new Error('cannot read the rule database')
+      },
+      enrich: () => {},
+    },
+  ]
+  await assert.rejects(
+    runScan({ plan, discovery: DEFAULT_DISCOVERY, grab, grabConcurrency: 3, enrichers, sinks: [] }),
+    /cannot read the rule database/,
+  )
+  assert.equal(stats.calls.length, 0)
 })
 
 /**

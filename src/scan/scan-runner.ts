@@ -96,6 +96,7 @@ interface Released {
  */
 export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
   const { plan } = o
+  for (const e of o.enrichers) await e.prepare?.()
   const started = performance.now()
   const tracker = new CompletionTracker(plan.startPosition)
   const cursor = plan.permutation.cursor(plan.startPosition, plan.bounds[1])

@@ -22,6 +22,10 @@ export class VulnEnricher implements Enricher {
     private readonly mode: MatchMode = 'strict',
   ) {}
 
+  prepare(): void {
+    this.#open()
+  }
+
   enrich(record: ScanRecord): void {
     if (!record.fingerprint) return
     const matcher = this.#open()
