@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { parseQuery } from '../query/parser.js'
 import { scanRecord } from '../testing/scan-record.js'
 import { openStore } from './open-store.js'
-import { COL_INDEX, recordToRow } from './record-row.js'
+import { COL_INDEX, recordToRow, timeMs } from './record-row.js'
 
 // what the tls module records for HTTPS: the certificate, and the HTTP inside under wrapped.result
 const https = scanRecord({
@@ -57,4 +57,33 @@ test('a wrapped result of another protocol fills no http.* column', () => {
     data: { tls: { wrapped: { protocol: 'mqtt', status: 'success', result: { title: 'not http' } } } },
   })
   assert.equal(recordToRow(mqtts)[COL_INDEX.http_title], null)
+})
+
+test('a record time reads as Date.parse reads it, in the canonical form and any other', () => {
+  // every day of 2024 (a leap year) and 2100 (not one) at varied times, as toISOString writes them
+  for (const year of [2024, 2100]) {
+    for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000 + 3_723_457) {
+      const iso = new Date(t).toISOString()
+      assert.equal(timeMs(iso), t, iso)
+    }
+  }
+  for (const other of [
+    '2026-11-26T02:19:28Z',
+    '2026-11-26T02:19:28.123+09:00',
+    '2026-02-29T00:00:00.000Z', // no such day: Date.parse's answer, whatever it is
+    '0050-06-01T12:00:00.000Z',
+    '2026-11-26 02:19:28.123Z',
+  ]) {
+    const parsed = Date.parse(other)
+    if (Number.isNaN(parsed)) assert.throws(() => timeMs(other), /not a time/)
+    else assert.equal(timeMs(other), parsed, other)
+  }
+  for (const bad of [
+    '2026-13-01T00:00:00.000Z',
+    '2026-1x-01T00:00:00.000Z',
+    '2026-11-26T24:61:00.000Z',
+    'soon',
+  ]) {
+    assert.throws(() => timeMs(bad), /not a time/, bad)
+  }
 })
