@@ -49,6 +49,25 @@ describe('importJsonl', () => {
     await store.close()
   })
 
+  it('refuses a time that is not ISO 8601 with a zone, even where Date.parse would guess one', async () => {
+    const store = await openStore(':memory:')
+    const times = ['1', 'Nov 1 2026', '2026-11-02', '2026-11-02T00:00:00', '2026-02-30T00:00:00Z']
+    const lines = [
+      ...times.map((timestamp) => JSON.stringify({ ...good(1), timestamp })),
+      JSON.stringify({ ...good(2), timestamp: '2026-11-02T09:00:00.123456+09:00' }),
+    ]
+    const r = await importJsonl(store, Readable.from([lines.join('\n')]))
+    assert.deepEqual(
+      r.bad.map((b) => b.line),
+      [1, 2, 3, 4, 5],
+    )
+    for (const b of r.bad) assert.match(b.error, /timestamp: not an ISO 8601 time with a zone/)
+    assert.equal(r.stored, 1)
+    const [row] = await store.search(parseQuery(''), { limit: 1 })
+    assert.equal(row?.timestamp, '2026-11-02T00:00:00.123Z')
+    await store.close()
+  })
+
   it('keeps a vendor inferred by host fusion, marked as inferred', async () => {
     const store = await openStore(':memory:')
     const r = good(5)

@@ -7,10 +7,8 @@ import { ipv4ToNumber } from '../query/ipv4.js'
 export const MAX_BANNER = 65_536
 
 const text = (max: number) => z.string().max(max)
-const isoTime = z
-  .string()
-  .max(40)
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO 8601 time')
+// ISO 8601 with a zone (Z or ±hh:mm): Date.parse alone would also take "1" (as 2001) or "Nov 1"
+const isoTime = z.iso.datetime({ offset: true, error: 'not an ISO 8601 time with a zone' }).max(40)
 
 /**
  * What a record must look like to be stored (imported files are untrusted). Unknown keys are kept
