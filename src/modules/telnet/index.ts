@@ -79,8 +79,9 @@ export const telnetModule: ProtocolModule<TelnetResult> = {
 
 function finish(result: TelnetResult, text: Buffer, truncated: boolean): void {
   result.banner = printable(text)
-  const { kind, prompt } = classifyPrompt(result.banner)
+  // judged on the text as a terminal shows it (colours and cursor queries removed), kept escaped
+  const { kind, prompt } = classifyPrompt(text.toString('latin1'))
   result.prompt_kind = kind
-  if (prompt !== undefined) result.prompt = prompt
+  if (prompt !== undefined) result.prompt = printable(Buffer.from(prompt, 'latin1'))
   result.truncated = truncated
 }
