@@ -1,23 +1,30 @@
-import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
+import { type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
 import type { AuditResult, ScanRecord } from '../core/record.js'
 import type { ScanStatus } from '../core/scan-status.js'
 import type { AttemptBudget } from './attempt-budget.js'
+import { type AttemptEvent, AuditRun } from './audit-run.js'
+import { confirmHit } from './confirm-hit.js'
 import type { Credential } from './credential.js'
 import { DEFAULT_DEVICE_BUDGET, planCredentials } from './credential-plan.js'
 import type { Dictionaries } from './dictionaries.js'
 import { HostGate } from './host-gate.js'
-import type { LoginContext, LoginOutcome, LoginVerifier } from './login-verifier.js'
+import type { LoginOutcome, LoginVerifier } from './login-verifier.js'
 import { builtinVerifiers } from './login-verifiers.js'
 import type { TranscriptLine } from './transcript.js'
+
+export type { AttemptEvent } from './audit-run.js'
 
 /** The pause between two attempts on one device (NOTICE-like politeness; `--audit-pause`). */
 export const DEFAULT_PAUSE_MS = 100
 /** Consecutive network failures after which a device is left alone. */
 const MAX_ERRORS = 2
-/** Consecutive undecided answers (ambiguous, or errors among them) after which trying more only costs time. */
-const MAX_UNKNOWN = 5
+/** Consecutive pairs without an explicit answer after which trying more only costs time. */
+const MAX_UNDECIDED = 5
+/** A dictionary pair that met a dropped connection or a busy device is asked once more, after this. */
+export const PAIR_RETRY_WAITS_MS: readonly number[] = [1000]
+/** A control is asked up to three more times: a busy slot or a rate limit lasts a few seconds. */
+export const CONTROL_RETRY_WAITS_MS: readonly number[] = [1000, 3000, 6000]
 
 export interface AuditOptions {
   dictionaries: Dictionaries
@@ -37,16 +44,16 @@ export interface AuditOptions {
   signal?: AbortSignal | undefined
   /** Progress: one call per attempt; never carries the password. */
   onAttempt?: (event: AttemptEvent) => void
+  /** Waits before asking a dropped or busy device again (tests shorten them). */
+  retryWaitsMs?: { pair: readonly number[]; control: readonly number[] }
 }
 
-export interface AttemptEvent {
-  ip: string
-  port: number
-  protocol: string
-  entry: string
-  username: string
+/** What a control attempt left as evidence: its shape and answer, never its value. */
+export interface ControlEvidence {
+  shape: string
   verdict: LoginOutcome['verdict']
   reason: string
+  refusal?: string
 }
 
 /** What a success leaves as evidence (NOTICE keeps time, addresses and the exchange; DOMAIN.md §2.2). */
@@ -56,9 +63,15 @@ export interface AuditEvidence {
   source?: { ip: string; port: number }
   destination: { ip: string; port: number }
   reason: string
+  /** The text the device sent that decided it. */
+  cited?: string
   transcript: TranscriptLine[]
-  /** The wrong-password control attempt that confirmed the success. */
-  control?: { verdict: LoginOutcome['verdict']; reason: string }
+  /** The wrong credentials that were refused (or not) the way real wrong passwords were. */
+  controls?: ControlEvidence[]
+  /** How this device refused the dictionary's wrong pairs before the hit. */
+  refusals?: string[]
+  /** For `accepts-any-credentials`: the dictionary entry that seemed to work. */
+  hit?: { entry: string; username: string }
   /** Only with `--reveal`. */
   password?: string
 }
@@ -66,7 +79,9 @@ export interface AuditEvidence {
 /**
  * Audits one grabbed service: tries the planned credentials one at a time through the protocol's
  * verifier, paced, under the device gate and the scan's budget, stopping at the first success
- * (confirmed by a wrong-password control attempt), at a lockout or after repeated network failures.
+ * (confirmed by wrong-credential controls, confirm-hit.ts), at a lockout or after repeated
+ * failures to get an answer. `no-default-credentials` is claimed only when every pair tried was
+ * explicitly refused.
  */
 export async function auditService(record: ScanRecord, options: AuditOptions): Promise<AuditResult> {
   const verifier = (options.verifiers ?? builtinVerifiers).find((v) => v.protocol === record.protocol) as
@@ -75,7 +90,8 @@ export async function auditService(record: ScanRecord, options: AuditOptions): P
   if (!verifier)
     return { result: 'not-applicable', tried: 0, evidence: { reason: `no verifier for ${record.protocol}` } }
   const open = verifier.openAccess?.(record)
-  if (open) return { result: 'no-authentication', tried: 0, evidence: { reason: open } }
+  // proved by the grab itself (anonymous FTP/MQTT, an open RTSP stream): its exposure rule reports it
+  if (open) return { result: 'no-authentication', tried: 0, evidence: { reason: open, seen_by: 'grab' } }
   const applies = verifier.applies(record)
   if (!applies.ok) return { result: 'not-applicable', tried: 0, evidence: { reason: applies.reason } }
 
@@ -95,153 +111,85 @@ async function runPlan(
   plan: Credential[],
   options: AuditOptions,
 ): Promise<AuditResult> {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits }
-  const target = { ip: record.ip, port: record.port, transport: record.transport }
+  const run = new AuditRun(record, verifier, {
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    budget: options.budget,
+    signal: options.signal,
+    onAttempt: options.onAttempt,
+  })
   const pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS
-  let tried = 0
+  const waits = options.retryWaitsMs ?? { pair: PAIR_RETRY_WAITS_MS, control: CONTROL_RETRY_WAITS_MS }
   let errors = 0
-  let unknowns = 0
+  let undecided = 0
   let lastStatus: ScanStatus | undefined
-  let ambiguous: { entry: string; reason: string } | undefined
-
-  let hint: unknown = record.data[record.protocol]
-  const withContext = async <T>(work: (ctx: LoginContext<unknown>) => Promise<T>): Promise<T> => {
-    const opened: Connection[] = []
-    const ctx: LoginContext<unknown> = {
-      target,
-      hint,
-      fingerprint: record.fingerprint,
-      limits,
-      open: async () => {
-        const conn = await Connection.open(target, limits)
-        opened.push(conn)
-        return conn
-      },
-    }
-    try {
-      return await work(ctx)
-    } finally {
-      for (const c of opened) c.close()
-    }
-  }
-  const attempt = (credential: Credential) => withContext((ctx) => verifier.login(ctx, credential))
+  const unanswered: { entry: string; verdict: string; reason: string }[] = []
 
   if (verifier.prepare) {
-    const prepared = await withContext(
-      (ctx) => verifier.prepare?.(ctx) as ReturnType<NonNullable<typeof verifier.prepare>>,
-    ).catch((err: Error) => ({ notApplicable: `could not look for a login: ${err.message}` }))
+    const prepared = await run
+      .withContext((ctx) => verifier.prepare?.(ctx) as ReturnType<NonNullable<typeof verifier.prepare>>)
+      .catch((err: Error) => ({ notApplicable: `could not look for a login: ${err.message}` }))
     if ('notApplicable' in prepared)
-      return { result: 'not-applicable', tried: 0, evidence: { reason: prepared.notApplicable } }
-    hint = prepared.hint
+      return run.result({ result: 'not-applicable', evidence: { reason: prepared.notApplicable } })
+    if ('open' in prepared) return run.result({ result: 'no-authentication', evidence: prepared.open })
+    run.hint = prepared.hint
   }
 
   for (const credential of plan) {
-    if (options.signal?.aborted)
-      return { result: 'unknown', tried, evidence: { reason: 'the scan was interrupted' } }
-    if (options.budget && !options.budget.take()) {
-      return { result: 'unknown', tried, evidence: { reason: 'the scan attempt budget is spent' } }
+    if (run.tried > 0 && pauseMs > 0) await sleep(pauseMs)
+    const attempted = await run.attempt(credential, waits.pair)
+    if ('stopped' in attempted) return attempted.stopped
+    const { outcome, started } = attempted
+    // an open shell asked for nothing: no entry was tried
+    if (outcome.verdict === 'open') {
+      return run.result({
+        result: 'no-authentication',
+        evidence: { reason: outcome.reason, cited: outcome.cited, transcript: outcome.transcript },
+      })
     }
-    if (tried > 0 && pauseMs > 0) await sleep(pauseMs)
-    const started = new Date()
-    const outcome = await attempt(credential)
-    tried++
-    options.onAttempt?.({
-      ip: record.ip,
-      port: record.port,
-      protocol: record.protocol,
-      entry: credential.id,
-      username: credential.username,
-      verdict: outcome.verdict,
-      reason: outcome.reason,
-    })
+    run.tried++
     switch (outcome.verdict) {
       case 'failure':
+        run.refusals.add(outcome.refusal ?? 'unspecified')
         errors = 0
-        unknowns = 0
+        undecided = 0
         continue
-      case 'unknown':
-        errors = 0
-        ambiguous ??= { entry: credential.id, reason: outcome.reason }
-        if (++unknowns >= MAX_UNKNOWN) {
-          return {
-            result: 'unknown',
-            tried,
-            evidence: { reason: `${unknowns} ambiguous answers in a row: ${outcome.reason}` },
-          }
-        }
-        continue
+      case 'success':
+        return confirmHit(run, credential, outcome, started, {
+          pauseMs,
+          waits: waits.control,
+          known: new Set(plan.map((c) => c.password)),
+          reveal: options.reveal === true,
+        })
+      case 'lockout':
+        return run.result({ result: 'lockout', evidence: { reason: outcome.reason, entry: credential.id } })
+      case 'not-applicable':
+        return run.result({ result: 'not-applicable', evidence: { reason: outcome.reason } })
       case 'error':
         lastStatus = outcome.status ?? 'io-error'
-        if (++errors >= MAX_ERRORS) {
-          return { result: 'unknown', tried, status: lastStatus, evidence: { reason: outcome.reason } }
-        }
-        // an error between ambiguous answers does not restart their count
-        if (unknowns > 0 && ++unknowns >= MAX_UNKNOWN) {
-          return {
-            result: 'unknown',
-            tried,
-            status: lastStatus,
-            evidence: { reason: `${unknowns} undecided answers in a row` },
-          }
-        }
-        continue
-      case 'lockout':
-        return { result: 'lockout', tried, evidence: { reason: outcome.reason, entry: credential.id } }
-      case 'open':
-        return { result: 'no-authentication', tried, evidence: { reason: outcome.reason } }
-      case 'not-applicable':
-        return { result: 'not-applicable', tried, evidence: { reason: outcome.reason } }
-      case 'success': {
-        const evidence = successEvidence(record, started, outcome)
-        // a device (or honeypot) that lets any password in proves nothing about this one
-        if (pauseMs > 0) await sleep(pauseMs)
-        const control = await attempt({
-          ...credential,
-          id: `${credential.id}-control`,
-          password: `mamori-${randomBytes(6).toString('hex')}`,
-        })
-        evidence.control = { verdict: control.verdict, reason: control.reason }
-        if (control.verdict !== 'failure') {
-          return {
-            result: 'unknown',
-            tried,
-            username: credential.username,
-            entry: credential.id,
-            evidence: {
-              ...evidence,
-              reason: `${outcome.reason}; but a wrong password was not refused (${control.verdict})`,
-            },
-          }
-        }
-        if (options.reveal) evidence.password = credential.password
-        return {
-          result: 'default-credentials',
-          tried,
-          username: credential.username,
-          entry: credential.id,
-          evidence,
-        }
-      }
+        if (++errors >= MAX_ERRORS)
+          return run.result({ result: 'unknown', status: lastStatus, evidence: { reason: outcome.reason } })
+        break
+      default:
+        errors = 0
+    }
+    unanswered.push({ entry: credential.id, verdict: outcome.verdict, reason: outcome.reason })
+    if (++undecided >= MAX_UNDECIDED) {
+      return run.result({
+        result: 'unknown',
+        ...(errors > 0 && lastStatus ? { status: lastStatus } : {}),
+        evidence: { reason: `${undecided} pairs in a row without an explicit refusal: ${outcome.reason}` },
+      })
     }
   }
-  if (errors > 0) return { result: 'unknown', tried, status: lastStatus ?? 'io-error' }
-  if (ambiguous) {
-    return {
+  if (errors > 0) return run.result({ result: 'unknown', status: lastStatus ?? 'io-error' })
+  const first = unanswered[0]
+  if (first) {
+    return run.result({
       result: 'unknown',
-      tried,
-      evidence: { reason: `ambiguous answer to ${ambiguous.entry}: ${ambiguous.reason}` },
-    }
+      evidence: {
+        reason: `${unanswered.length} of ${run.tried} pairs got no explicit refusal (${first.entry}: ${first.verdict}, ${first.reason})`,
+      },
+    })
   }
-  return { result: 'no-default-credentials', tried }
-}
-
-function successEvidence(record: ScanRecord, started: Date, outcome: LoginOutcome): AuditEvidence {
-  return {
-    timestamp: started.toISOString(),
-    protocol: record.protocol,
-    ...(outcome.source ? { source: outcome.source } : {}),
-    destination: { ip: record.ip, port: record.port },
-    reason: outcome.reason,
-    transcript: outcome.transcript,
-  }
+  return run.result({ result: 'no-default-credentials', evidence: { refusals: [...run.refusals] } })
 }

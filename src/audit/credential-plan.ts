@@ -1,5 +1,5 @@
 import type { Credential } from './credential.js'
-import { type Dictionaries, normalizeVendor } from './dictionaries.js'
+import { type Dictionaries, normalizeVendor, vendorMatches } from './dictionaries.js'
 
 /** NOTICE tried ~100 pairs per device in 2019 and ~600 from 2020-10 (DOMAIN.md §2.2). */
 export const DEFAULT_DEVICE_BUDGET = 100
@@ -21,12 +21,10 @@ export interface PlanOptions {
  */
 export function planCredentials(dicts: Dictionaries, options: PlanOptions): Credential[] {
   const budget = Math.min(Math.max(1, options.budget ?? DEFAULT_DEVICE_BUDGET), MAX_DEVICE_BUDGET)
-  const vendor = options.vendor ? normalizeVendor(options.vendor) : ''
   const product = options.product ? normalizeVendor(options.product) : ''
+  const { vendor } = options
   const vendorEntries = vendor
-    ? dicts.vendors
-        .filter((v) => v.aliases.some((a) => a === vendor || (a.length >= 4 && vendor.startsWith(a))))
-        .flatMap((v) => v.entries)
+    ? dicts.vendors.filter((v) => vendorMatches(v.aliases, vendor)).flatMap((v) => v.entries)
     : []
   // an entry whose source names the identified product goes before the vendor's other defaults
   const ranked = product

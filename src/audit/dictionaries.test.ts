@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { MamoriError } from '../core/errors.js'
 import { dataPath } from '../core/paths.js'
+import { loadVocabulary } from '../fingerprint/vocab.js'
 import { sharedData } from '../testing/shared-data.js'
-import { loadDictionaries } from './dictionaries.js'
+import { loadDictionaries, vendorMatches } from './dictionaries.js'
 
 const dicts = loadDictionaries()
 
@@ -55,6 +56,14 @@ test('every entry has a source, a unique id, and no id gives its password away',
     dicts.common.slice(0, 3).map((e) => `${e.username}:${e.password}`),
     ['root:xc3511', 'root:vizxv', 'root:admin'],
   )
+})
+
+test('every vendor with defaults can be selected: a vocabulary vendor name matches one of its aliases', () => {
+  const names = [...loadVocabulary().vendors]
+  const unreachable = loadDictionaries()
+    .vendors.filter((v) => !names.some((name) => vendorMatches(v.aliases, name)))
+    .map((v) => v.vendor)
+  assert.deepEqual(unreachable, [], 'add the vendor to data/vocab/vendors.txt (as fingerprint rules name it)')
 })
 
 test('a broken dictionary is refused with every problem named, file and entry', () => {

@@ -51,6 +51,15 @@ export function normalizeVendor(name: string): string {
 }
 
 /**
+ * Whether a fingerprint's vendor selects an entry with these (normalised) aliases: the same name,
+ * or a longer one that starts with an alias of four letters or more (`hikvisiondigital`).
+ */
+export function vendorMatches(aliases: readonly string[], vendor: string): boolean {
+  const name = normalizeVendor(vendor)
+  return name !== '' && aliases.some((a) => a === name || (a.length >= 4 && name.startsWith(a)))
+}
+
+/**
  * Loads and checks the dictionaries in `dir` (default `data/credentials/`): schema, unique ids
  * across all files. Every problem is reported at once, with file and id.
  */

@@ -3,44 +3,59 @@ import YAML from 'yaml'
 import { z } from 'zod'
 import { MamoriError } from '../core/errors.js'
 import { dataPath } from '../core/paths.js'
-import { normalizeVendor } from './dictionaries.js'
+import { normalizeVendor, vendorMatches } from './dictionaries.js'
+
+/** A vendor API path that asks for HTTP credentials, and what its own answer looks like. */
+export interface HttpAuthPath {
+  path: string
+  /** Matches the body the API returns when it answers (proof that it answered without auth). */
+  answers: RegExp
+}
 
 const schema = z.object({
   vendors: z.array(
     z.object({
       vendor: z.string(),
       aliases: z.array(z.string().min(1)).min(1),
-      paths: z.array(z.string().startsWith('/')).min(1),
+      paths: z.array(z.object({ path: z.string().startsWith('/'), answers: z.string().min(1) })).min(1),
       source: z.string().min(1),
     }),
   ),
 })
 
-let table: { aliases: string[]; paths: string[] }[] | undefined
+let table: { aliases: string[]; paths: HttpAuthPath[] }[] | undefined
 
 function load(
   file = dataPath('credentials', 'http-auth-paths.yaml'),
-): { aliases: string[]; paths: string[] }[] {
+): { aliases: string[]; paths: HttpAuthPath[] }[] {
   if (!table) {
     const parsed = schema.safeParse(YAML.parse(readFileSync(file, 'utf8')))
     if (!parsed.success)
       throw new MamoriError('ERR_DATA_INVALID', `${file}: ${parsed.error.issues[0]?.message}`)
-    table = parsed.data.vendors.map((v) => ({ aliases: v.aliases.map(normalizeVendor), paths: v.paths }))
+    table = parsed.data.vendors.map((v) => ({
+      aliases: v.aliases.map(normalizeVendor),
+      paths: v.paths.map((p) => {
+        try {
+          return { path: p.path, answers: new RegExp(p.answers, 'im') }
+        } catch (err) {
+          throw new MamoriError(
+            'ERR_DATA_INVALID',
+            `${file}: ${v.vendor} ${p.path}: ${(err as Error).message}`,
+          )
+        }
+      }),
+    }))
   }
   return table
 }
 
 /** Paths known to ask for HTTP credentials on this vendor's devices (`data/credentials/http-auth-paths.yaml`). */
-export function httpAuthPaths(vendor: string | undefined): string[] {
+export function httpAuthPaths(vendor: string | undefined): HttpAuthPath[] {
   if (!vendor) return []
-  const name = normalizeVendor(vendor)
-  return (
-    load().find((v) => v.aliases.some((a) => a === name || (a.length >= 4 && name.startsWith(a))))?.paths ??
-    []
-  )
+  return load().find((v) => vendorMatches(v.aliases, vendor))?.paths ?? []
 }
 
 /** Every known path, for a device whose vendor was not identified. */
-export function allHttpAuthPaths(): string[] {
+export function allHttpAuthPaths(): HttpAuthPath[] {
   return load().flatMap((v) => v.paths)
 }

@@ -3,6 +3,14 @@ import { statusFromError } from '../core/scan-status.js'
 import type { LoginContext, LoginOutcome, LoginVerdict } from './login-verifier.js'
 import type { Transcript } from './transcript.js'
 
+/** Verdicts that are the device's judgement of a credential, whatever was sent. */
+const JUDGED: ReadonlySet<LoginVerdict> = new Set(['success', 'failure'])
+
+/** Whether the device judged a credential: the secret went out, or it answered one. */
+export function credentialJudged(verdict: LoginVerdict, transcript: Transcript): boolean {
+  return transcript.secretSent || JUDGED.has(verdict)
+}
+
 /** Ends an attempt: the verdict with its reason masked, the transcript so far and our address. */
 export type FinishLogin = (verdict: LoginVerdict, reason: string) => LoginOutcome
 
@@ -20,6 +28,7 @@ export async function attemptLogin(
   const finish: FinishLogin = (verdict, reason) => ({
     verdict,
     reason: transcript.mask(reason),
+    credentialSent: credentialJudged(verdict, transcript),
     transcript: transcript.lines(),
     ...(conn ? { source: conn.local } : {}),
   })

@@ -21,6 +21,8 @@ export class Transcript {
   private readonly started = Date.now()
   private readonly entries: TranscriptLine[] = []
   private readonly secrets: string[]
+  /** The password (or another secret) went to the device: it judged a credential. */
+  secretSent = false
 
   /** `secrets` are masked wherever they appear (the password, and e.g. its base64 form). */
   constructor(...secrets: string[]) {
@@ -39,8 +41,15 @@ export class Transcript {
     this.push('sent', text)
   }
 
+  /** Records a request that carries the credential (masked wherever the secret appears). */
+  sentCredential(text: string): void {
+    this.secretSent = true
+    this.push('sent', text)
+  }
+
   /** Records that the password was sent, without its text. */
   sentSecret(prefix = '', suffix = ''): void {
+    this.secretSent = true
     this.push('sent', `${prefix}${MASK}${suffix}`)
   }
 

@@ -74,13 +74,16 @@ export const AUDIT_OUTCOMES = [
   'lockout',
   'unknown',
   'not-applicable',
+  'accepts-any-credentials',
 ] as const
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number]
 
 export interface AuditResult {
   result: AuditOutcome
-  /** How many credentials were tried. */
+  /** How many dictionary entries were tried. */
   tried: number
+  /** How many credentials the device judged, controls and retries included (what its own log counts). */
+  attempts?: number
   username?: string
   /** Id of the dictionary entry that logged in. */
   entry?: string

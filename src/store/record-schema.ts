@@ -45,6 +45,8 @@ export const scanRecordSchema = z.object({
     .object({
       result: z.enum(AUDIT_OUTCOMES),
       tried: z.number().int().min(0),
+      attempts: z.number().int().min(0).optional(),
+      status: z.enum(SCAN_STATUSES).optional(),
       username: text(256).optional(),
       entry: text(256).optional(),
       evidence: z.unknown().optional(),

@@ -24,6 +24,14 @@ export interface TelnetDeviceSpec {
   echoPassword?: boolean
   /** Milliseconds between a failed password and the answer (busybox login waits ~3 s). */
   failureDelayMs?: number
+  /** Accept any password up to this many characters (a honeypot or a broken firmware). */
+  acceptAnyUpTo?: number
+  /** Users whose password is empty: BusyBox login opens the shell right after the user name. */
+  noPassword?: string[]
+  /** After a login, the only session slot stays taken this long: others are dropped after the user name. */
+  busyAfterLoginMs?: number
+  /** Every connection is closed this long after it opens, before any password prompt. */
+  dropAfterMs?: number
 }
 
 /** What each connection sent after a successful login: must always be empty. */
@@ -31,6 +39,8 @@ export interface TelnetDeviceLog {
   postLogin: Buffer[]
   logins: number
   failures: number
+  /** When the last login happened (the busy slot counts from it). */
+  lastLoginAt?: number
 }
 
 const IAC_DO_ECHO_SGA = Buffer.from([0xff, 0xfb, 0x01, 0xff, 0xfb, 0x03, 0xff, 0xfd, 0x1f])
@@ -72,7 +82,18 @@ export function telnetDevice(spec: TelnetDeviceSpec, log: TelnetDeviceLog) {
       offset = got.end
       return got.line
     }
-    const say = (s: string) => socket.write(s)
+    const say = (s: string) => {
+      if (!socket.destroyed) socket.write(s)
+    }
+    const loggedIn = async () => {
+      log.logins++
+      log.lastLoginAt = Date.now()
+      say(`${spec.motd ?? ''}${spec.shellPrompt}`)
+      const loggedInAt = (await session.receive(() => true)).length
+      const all = await session.receive(() => false)
+      log.postLogin.push(all.subarray(loggedInAt))
+    }
+    if (spec.dropAfterMs !== undefined) setTimeout(() => socket.destroy(), spec.dropAfterMs)
     if (spec.negotiate) socket.write(IAC_DO_ECHO_SGA)
     if (spec.lockoutAfter !== undefined && log.failures >= spec.lockoutAfter) {
       say(`${spec.lockoutText ?? 'Too many failed attempts. Account locked.'}\r\n`)
@@ -89,6 +110,14 @@ export function telnetDevice(spec: TelnetDeviceSpec, log: TelnetDeviceLog) {
         if (u === undefined) return
         username = u
         say(`${u}\r\n`)
+        const busy =
+          spec.busyAfterLoginMs !== undefined && Date.now() - (log.lastLoginAt ?? 0) < spec.busyAfterLoginMs
+        if (busy) {
+          socket.destroy()
+          return
+        }
+        if (spec.dropAfterMs !== undefined) return
+        if (spec.noPassword?.includes(u)) return loggedIn()
       }
       say(spec.passwordPrompt ?? 'Password: ')
       const p = await readLine()
@@ -97,6 +126,7 @@ export function telnetDevice(spec: TelnetDeviceSpec, log: TelnetDeviceLog) {
       else say('\r\n')
       const ok =
         spec.acceptAny ||
+        (spec.acceptAnyUpTo !== undefined && p.length <= spec.acceptAnyUpTo) ||
         spec.accounts.some(
           (a) => a.password === p && (spec.loginPrompt === undefined || a.username === username),
         )
@@ -108,14 +138,7 @@ export function telnetDevice(spec: TelnetDeviceSpec, log: TelnetDeviceLog) {
         }, 150)
         return
       }
-      if (ok) {
-        log.logins++
-        say(`${spec.motd ?? ''}${spec.shellPrompt}`)
-        const loggedInAt = (await session.receive(() => true)).length
-        const all = await session.receive(() => false)
-        log.postLogin.push(all.subarray(loggedInAt))
-        return
-      }
+      if (ok) return loggedIn()
       log.failures++
       failures++
       if (spec.failureDelayMs) await new Promise((r) => setTimeout(r, spec.failureDelayMs))

@@ -8,16 +8,22 @@ import { allHttpAuthPaths, httpAuthPaths } from '../../audit/http-auth-paths.js'
 import type { LoginContext, LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
+import { printable } from '../../core/printable.js'
 import { statusFromError } from '../../core/scan-status.js'
 import type { HttpResult } from './result.js'
-import { type HttpHead, header, parseHead } from './wire.js'
+import { completeBody, type HttpHead, header, parseHead } from './wire.js'
+
+/** Body bytes kept to check what an API path answered without credentials. */
+const MAX_BODY = 4096
 
 /**
  * HTTP Basic and Digest login on the path whose `WWW-Authenticate` the grab found, or, when `/` asked
  * for nothing, on the first known API path that does (data/credentials/http-auth-paths.yaml; the
- * identified vendor's first, found once per service by `prepare`).
- * Success is a status change (401 → 2xx/3xx); the audit confirms it with a wrong-password control
- * request. Each request is its own connection (`Connection: close`); nothing follows a success.
+ * identified vendor's first, found once per service by `prepare`). A vendor API path that answers
+ * as itself without any credential is access without authentication.
+ * Success is a status change (401 → 2xx/3xx); a refusal is a 401 with a Basic/Digest challenge;
+ * 403 and 503 are a busy or rate-limited device, not a refusal. Each request is its own connection
+ * (`Connection: close`); nothing follows a success.
  */
 export const httpLogin: LoginVerifier<HttpResult> = {
   protocol: 'http',
@@ -36,9 +42,21 @@ export const httpLogin: LoginVerifier<HttpResult> = {
     // `/` asked for nothing: the API paths of the identified vendor (or of every vendor we know
     // paths for, when none was identified) may
     const paths = httpAuthPaths(ctx.fingerprint?.vendor)
-    for (const path of paths.length > 0 ? paths : allHttpAuthPaths()) {
-      const { head } = await request(ctx, path, undefined, new Transcript())
-      const raw = head?.status_code === 401 ? header(head, 'www-authenticate') : undefined
+    for (const { path, answers } of paths.length > 0 ? paths : allHttpAuthPaths()) {
+      const transcript = new Transcript()
+      const { head, body } = await request(ctx, path, undefined, transcript, true)
+      const code = head?.status_code
+      if (code !== undefined && code >= 200 && code < 300 && body && answers.test(body)) {
+        const cited = printable(Buffer.from(body.slice(0, 200), 'latin1'), 200)
+        return {
+          open: {
+            reason: `the API path ${path} answered ${code} without any credential`,
+            cited,
+            transcript: transcript.lines(),
+          },
+        }
+      }
+      const raw = code === 401 && head ? header(head, 'www-authenticate') : undefined
       const scheme = raw ? parseChallenge(raw)?.scheme : undefined
       if (raw && (scheme === 'basic' || scheme === 'digest')) {
         return { hint: { ...hint, status_code: 401, www_authenticate: { scheme, raw, path } } }
@@ -51,9 +69,15 @@ export const httpLogin: LoginVerifier<HttpResult> = {
     const basic = basicAuthorization(username, password)
     const transcript = new Transcript(password, basic.slice('Basic '.length))
     let source: Connection['local'] | undefined
-    const done = (verdict: LoginOutcome['verdict'], reason: string): LoginOutcome => ({
+    const done = (
+      verdict: LoginOutcome['verdict'],
+      reason: string,
+      extra: Partial<LoginOutcome> = {},
+    ): LoginOutcome => ({
       verdict,
       reason: transcript.mask(reason),
+      ...extra,
+      credentialSent: transcript.secretSent,
       transcript: transcript.lines(),
       ...(source ? { source } : {}),
     })
@@ -72,16 +96,37 @@ export const httpLogin: LoginVerifier<HttpResult> = {
       }
       const reply = await request(ctx, path, authorization, transcript)
       source = reply.source
-      const code = reply.head?.status_code
-      if (code === undefined) return done('unknown', 'no response to the authenticated request')
-      if (code >= 200 && code < 400) return done('success', `status ${code} on ${path} with the credential`)
-      if (code === 401 || code === 403) return done('failure', `status ${code}`)
-      if (code === 429) return done('lockout', 'status 429 (too many requests)')
-      return done('unknown', `status ${code}`)
+      return judge(reply.head, path, done)
     } catch (err) {
       return { ...done('error', (err as Error).message), status: statusFromError(err) }
     }
   },
+}
+
+/** What the answer to an authenticated request says. */
+function judge(
+  head: HttpHead | undefined,
+  path: string,
+  done: (verdict: LoginOutcome['verdict'], reason: string, extra?: Partial<LoginOutcome>) => LoginOutcome,
+): LoginOutcome {
+  const code = head?.status_code
+  if (code === undefined || !head) return done('dropped', 'no response to the authenticated request')
+  const cited = head.status_line
+  if (code >= 200 && code < 400)
+    return done('success', `status ${code} on ${path} with the credential`, { cited })
+  if (code === 401) {
+    const scheme = parseChallenge(header(head, 'www-authenticate') ?? '')?.scheme
+    if (scheme === 'basic' || scheme === 'digest')
+      return done('failure', `status 401 with a new ${scheme} challenge`, {
+        refusal: `http:401 ${scheme}`,
+        cited,
+      })
+    return done('unknown', 'status 401 without a Basic or Digest challenge', { cited })
+  }
+  if (code === 403 || code === 503)
+    return done('busy', `status ${code} (forbidden or busy, not a refusal)`, { cited })
+  if (code === 429) return done('lockout', 'status 429 (too many requests)', { cited })
+  return done('unknown', `status ${code}`, { cited })
 }
 
 /**
@@ -108,7 +153,8 @@ async function request(
   path: string,
   authorization: string | undefined,
   transcript: Transcript,
-): Promise<{ head: HttpHead | undefined; source: Connection['local'] }> {
+  withBody = false,
+): Promise<{ head: HttpHead | undefined; body?: string; source: Connection['local'] }> {
   const conn = await ctx.open()
   const { ip, port } = ctx.target
   const lines = [
@@ -118,16 +164,32 @@ async function request(
     ...(authorization ? [`Authorization: ${authorization}`] : []),
     'Connection: close',
   ]
-  transcript.sent(lines.join('\r\n'))
+  if (authorization) transcript.sentCredential(lines.join('\r\n'))
+  else transcript.sent(lines.join('\r\n'))
   await conn.write(`${lines.join('\r\n')}\r\n\r\n`)
   let head: HttpHead | undefined
-  await conn.readUntil((b) => {
-    head = parseHead(b)
-    return head !== undefined
-  })
+  let body: Buffer | undefined
+  try {
+    await conn.readUntil(() => {
+      const all = conn.received
+      head ??= parseHead(all)
+      if (!head) return false
+      if (!withBody) return true
+      body = completeBody(head, all, conn.isEnded)
+      return body !== undefined || all.length - head.bodyStart >= MAX_BODY
+    })
+  } catch (err) {
+    // a body that never ends still leaves its head and first bytes to judge
+    if (!head) throw err
+  }
+  if (head && withBody && body === undefined) body = conn.received.subarray(head.bodyStart)
   if (head) transcript.received(`${head.status_line}${wwwAuth(head)}`)
   conn.close()
-  return { head, source: conn.local }
+  return {
+    head,
+    ...(body ? { body: body.subarray(0, MAX_BODY).toString('latin1') } : {}),
+    source: conn.local,
+  }
 }
 
 function wwwAuth(head: HttpHead): string {

@@ -7,7 +7,8 @@ import { CONNECT, disconnectPacket, parseConnack, parsePacket, RETURN_CODES } fr
 
 /**
  * MQTT 3.1.1 CONNECT with username and password (§3.1.2.8–9): CONNACK 0 is a login, 4 (bad user
- * name or password) and 5 (not authorized) refusals. After a success only DISCONNECT is sent.
+ * name or password) and 5 (not authorized) refusals, 3 (server unavailable) a busy broker; a
+ * connection closed without CONNACK is not a refusal. After a success only DISCONNECT is sent.
  */
 export const mqttLogin: LoginVerifier<MqttResult> = {
   protocol: 'mqtt',
@@ -23,21 +24,23 @@ export const mqttLogin: LoginVerifier<MqttResult> = {
   async login(ctx, credential) {
     const transcript = new Transcript(credential.password)
     return attemptLogin(ctx, transcript, async (conn, done) => {
-      transcript.sent(`CONNECT v3.1.1 username=${JSON.stringify(credential.username)} password=********`)
+      transcript.sentSecret(`CONNECT v3.1.1 username=${JSON.stringify(credential.username)} password=`)
       await conn.write(connectWithPassword(credential.username, credential.password))
       let packet: ReturnType<typeof parsePacket>
       await conn.readUntil((b) => {
         packet = parsePacket(b, 1024)
         return packet !== undefined
       })
-      if (!packet) return done('failure', 'closed without CONNACK')
+      if (!packet) return done('dropped', 'closed without CONNACK')
       const { code } = parseConnack(packet, 4)
       transcript.received(`CONNACK ${code} (${RETURN_CODES[code] ?? 'unknown code'})`)
       if (code === 0) {
         await conn.write(disconnectPacket()).catch(() => {})
         return done('success', 'CONNACK 0 (accepted)')
       }
-      if (code === 4 || code === 5) return done('failure', `CONNACK ${code}`)
+      if (code === 4 || code === 5)
+        return { ...done('failure', `CONNACK ${code}`), refusal: `mqtt:connack ${code}` }
+      if (code === 3) return done('busy', 'CONNACK 3 (server unavailable)')
       return done('unknown', `CONNACK ${code}`)
     })
   },

@@ -9,7 +9,8 @@ import { type RtspResponse, readResponse } from './wire.js'
 
 /**
  * RTSP DESCRIBE with Basic or Digest (RFC 2326 §D, RFC 7616) on the path that asked for
- * credentials: 200 is a login, 401/403 a refusal. No SETUP or PLAY is ever sent.
+ * credentials: 200 is a login, 401 with a new challenge a refusal, 403/503 a busy or forbidding
+ * server (not a refusal). No SETUP or PLAY is ever sent.
  */
 export const rtspLogin: LoginVerifier<RtspResult> = {
   protocol: 'rtsp',
@@ -31,7 +32,7 @@ export const rtspLogin: LoginVerifier<RtspResult> = {
     return attemptLogin(ctx, transcript, async (conn, done) => {
       const client = new Describer(conn, url, transcript)
       const first = await client.describe()
-      if (first.status_code === 200) return done('unknown', 'DESCRIBE answered 200 without credentials')
+      if (first.status_code === 200) return done('open', 'DESCRIBE answered 200 without credentials')
       const raw = findHeader(first.headers, 'www-authenticate')
       const challenge = raw ? parseChallenge(raw) : undefined
       let authorization = basic
@@ -49,7 +50,16 @@ export const rtspLogin: LoginVerifier<RtspResult> = {
       const second = await client.describe(authorization)
       const code = second.status_code
       if (code === 200) return done('success', 'DESCRIBE answered 200 with the credential')
-      if (code === 401 || code === 403) return done('failure', `DESCRIBE answered ${code}`)
+      if (code === 401) {
+        const again = parseChallenge(findHeader(second.headers, 'www-authenticate') ?? '')?.scheme
+        if (again === 'basic' || again === 'digest')
+          return {
+            ...done('failure', `DESCRIBE answered 401 with a new ${again} challenge`),
+            refusal: `rtsp:401 ${again}`,
+          }
+        return done('unknown', 'DESCRIBE answered 401 without a challenge')
+      }
+      if (code === 403 || code === 503) return done('busy', `DESCRIBE answered ${code} (not a refusal)`)
       return done('unknown', `DESCRIBE answered ${code}`)
     })
   },
@@ -78,7 +88,8 @@ class Describer {
       'Accept: application/sdp',
       ...(authorization ? [`Authorization: ${authorization}`] : []),
     ]
-    this.transcript.sent(lines.join('\r\n'))
+    if (authorization) this.transcript.sentCredential(lines.join('\r\n'))
+    else this.transcript.sent(lines.join('\r\n'))
     await this.conn.write(`${lines.join('\r\n')}\r\n\r\n`)
     const response = await readResponse(this.conn, this.offset)
     this.offset += response.length

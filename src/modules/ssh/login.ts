@@ -14,9 +14,11 @@ const LEGACY = {
 } as const
 
 /**
- * SSH login with the ssh2 client over a framework connection: password, then keyboard-interactive
- * answering every prompt with the password. Success is the server's USERAUTH_SUCCESS; no channel,
- * shell or exec is ever opened, and the client disconnects at once.
+ * SSH login with the ssh2 client over a framework connection: `none` first (a server that lets the
+ * user in without any credential), then password, then keyboard-interactive answering every prompt
+ * with the password. Success is the server's USERAUTH_SUCCESS; no channel, shell or exec is ever
+ * opened, and the client disconnects at once. A refusal is the server's USERAUTH_FAILURE for every
+ * method; a connection closed without one is not a refusal.
  */
 export const sshLogin: LoginVerifier<SshResult> = {
   protocol: 'ssh',
@@ -46,35 +48,40 @@ function authenticate(
   password: string,
   transcript: Transcript,
   timeoutMs: number,
-): Promise<Pick<LoginOutcome, 'verdict' | 'reason'>> {
+): Promise<Pick<LoginOutcome, 'verdict' | 'reason' | 'refusal' | 'withoutPassword'>> {
   return new Promise((resolve) => {
     const client = new Client()
     const tried: string[] = []
     let offered: string[] | undefined
     let settled = false
-    const finish = (verdict: LoginOutcome['verdict'], reason: string) => {
+    const finish = (verdict: LoginOutcome['verdict'], reason: string, extra: Partial<LoginOutcome> = {}) => {
       if (settled) return
       settled = true
       transcript.note(`${verdict}: ${reason}`)
       client.end()
       conn.close()
-      resolve({ verdict, reason })
+      resolve({ verdict, reason, ...extra })
     }
     client.on('banner', (message) => transcript.received(message))
-    client.on('ready', () => finish('success', `USERAUTH_SUCCESS via ${tried.at(-1) ?? '?'}`))
+    client.on('ready', () => {
+      const method = tried.at(-1) ?? '?'
+      finish('success', `USERAUTH_SUCCESS via ${method}`, method === 'none' ? { withoutPassword: true } : {})
+    })
     client.on('error', (err: Error & { level?: string }) => {
       const usable =
         offered === undefined || offered.some((m) => m === 'password' || m === 'keyboard-interactive')
       if (err.level === 'client-authentication') {
         if (!usable) finish('not-applicable', `server offers only ${offered?.join(', ')}`)
-        else finish('failure', `refused (${tried.join(', ')})`)
+        else finish('failure', `refused (${tried.join(', ')})`, { refusal: 'ssh:userauth-failure' })
       } else if (err.level === 'client-timeout') {
         finish('error', 'handshake timed out')
       } else {
         finish(/too many|locked/i.test(err.message) ? 'lockout' : 'error', err.message)
       }
     })
-    client.on('close', () => finish(tried.length > 0 ? 'failure' : 'error', 'connection closed'))
+    client.on('close', () =>
+      finish(tried.length > 0 ? 'dropped' : 'error', 'connection closed without an authentication answer'),
+    )
     client.connect({
       sock: new ConnectionStream(conn),
       username,
@@ -83,12 +90,17 @@ function authenticate(
       algorithms: LEGACY as never,
       authHandler: (methodsLeft, _partial, next) => {
         if (methodsLeft) offered = methodsLeft
+        if (tried.length === 0) {
+          tried.push('none')
+          transcript.sent(`USERAUTH_REQUEST ${JSON.stringify(username)} none`)
+          return next({ type: 'none', username })
+        }
         const method = ['password', 'keyboard-interactive'].find(
           (m) => !tried.includes(m) && (!methodsLeft || methodsLeft.includes(m as never)),
         )
         if (!method) return next(false as never)
         tried.push(method)
-        transcript.sent(`USERAUTH_REQUEST ${JSON.stringify(username)} ${method} ********`)
+        transcript.sentSecret(`USERAUTH_REQUEST ${JSON.stringify(username)} ${method} `)
         if (method === 'password') return next({ type: 'password', username, password })
         return next({
           type: 'keyboard-interactive',

@@ -47,8 +47,14 @@ async function device(spec: TelnetDeviceSpec) {
   return { record, log }
 }
 
+const waits = { pair: [200], control: [300, 600, 1200] }
 const audit = (record: ScanRecord) =>
-  auditService(record, { dictionaries: dict, pauseMs: 0, limits: { readTimeoutMs: 3000 } })
+  auditService(record, {
+    dictionaries: dict,
+    pauseMs: 0,
+    limits: { readTimeoutMs: 3000 },
+    retryWaitsMs: waits,
+  })
 
 const BUSYBOX = {
   negotiate: true,
@@ -64,7 +70,10 @@ test('finds the working pair behind negotiation, banner and login:, and sends no
   assert.equal(result.entry, 'c-3')
   assert.equal(result.username, 'admin')
   assert.equal(result.tried, 3)
+  // two refused pairs, the hit and three refused controls: what the device itself counted
+  assert.equal(result.attempts, 6)
   assert.equal(log.logins, 1)
+  assert.equal(log.failures, 5)
   assert.deepEqual(
     log.postLogin.map((b) => b.length),
     [0],
@@ -72,9 +81,12 @@ test('finds the working pair behind negotiation, banner and login:, and sends no
   const evidence = result.evidence as {
     transcript: { text: string }[]
     destination: unknown
-    control: { verdict: string }
+    controls: { verdict: string; refusal: string; shape: string }[]
   }
-  assert.equal(evidence.control.verdict, 'failure')
+  assert.deepEqual(
+    evidence.controls.map((c) => [c.verdict, c.refusal]),
+    Array(3).fill(['failure', 'text:login incorrect']),
+  )
   assert.deepEqual(evidence.destination, { ip: record.ip, port: record.port })
   assert.ok(!JSON.stringify(result).includes('"admin"') || !JSON.stringify(evidence).includes('admin\\r'))
 })
@@ -113,11 +125,84 @@ test('a device that accepts any password then shows an error is never a success'
   assert.equal(result.tried, 5)
 })
 
-test('a device that lets any password in (a honeypot) is unknown, not default-credentials', async () => {
+test('a device that lets any password in (a honeypot) accepts any credentials, never default', async () => {
   const { record } = await device({ ...BUSYBOX, accounts: [], acceptAny: true })
   const result = await audit(record)
+  assert.equal(result.result, 'accepts-any-credentials')
+  assert.equal(result.entry, undefined)
+  assert.match(JSON.stringify(result.evidence), /probably a honeypot or a broken login/)
+})
+
+test('a login that accepts any short password is caught by the short control (issue 22)', async () => {
+  const { record } = await device({ ...BUSYBOX, accounts: [], acceptAnyUpTo: 16 })
+  const result = await audit(record)
+  assert.equal(result.result, 'accepts-any-credentials')
+  const controls = (result.evidence as { controls: { shape: string; verdict: string }[] }).controls
+  assert.deepEqual(controls.at(-1), { ...controls.at(-1), verdict: 'success' })
+})
+
+test('one busy session slot: the control is asked again after a wait, not counted as refused', async () => {
+  // accepts anything: the control is dropped while the slot is taken, then let in
+  const honeypot = await device({ ...BUSYBOX, accounts: [], acceptAny: true, busyAfterLoginMs: 500 })
+  const fooled = await audit(honeypot.record)
+  assert.equal(fooled.result, 'accepts-any-credentials')
+  // a real device with the same slot: the waited-for control is refused, the hit stands
+  const real = await device({
+    ...BUSYBOX,
+    accounts: [{ username: 'root', password: 'vizxv' }],
+    busyAfterLoginMs: 500,
+  })
+  const found = await audit(real.record)
+  assert.equal(found.result, 'default-credentials')
+  assert.equal(found.entry, 'c-2')
+  assert.deepEqual(
+    real.log.postLogin.map((b) => b.length),
+    [0],
+  )
+})
+
+test('a device that drops every connection before the password is unknown, never no-default', async () => {
+  const { record, log } = await device({ ...BUSYBOX, accounts: [], dropAfterMs: 300 })
+  const result = await audit(record)
   assert.equal(result.result, 'unknown')
-  assert.match(JSON.stringify(result.evidence), /wrong password was not refused/)
+  assert.match(JSON.stringify(result.evidence), /without an explicit refusal/)
+  assert.equal(result.attempts, 0)
+  assert.equal(log.failures, 0)
+})
+
+test('a coloured prompt followed by an ANSI reset is a shell (issue 22)', async () => {
+  const { record } = await device({
+    ...BUSYBOX,
+    accounts: [{ username: 'admin', password: 'admin' }],
+    shellPrompt: '\x1b[1;32m[root@IPCAM ~]# \x1b[0m',
+  })
+  const result = await audit(record)
+  assert.equal(result.result, 'default-credentials')
+  assert.equal(result.entry, 'c-3')
+  assert.match((result.evidence as { cited: string }).cited, /^\[root@IPCAM ~\]#$/)
+})
+
+test('root without a password: the shell after the user name is recognised before a password is typed', async () => {
+  const { record, log } = await device({
+    ...BUSYBOX,
+    accounts: [],
+    noPassword: ['root'],
+    shellPrompt:
+      "\r\n\r\nBusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) built-in shell (ash)\r\nEnter 'help' for a list of built-in commands.\r\n\r\n~ # \x1b[6n",
+  })
+  const result = await audit(record)
+  assert.equal(result.result, 'no-authentication')
+  assert.equal(result.username, 'root')
+  assert.equal(result.entry, undefined)
+  // the first entry (root) got the shell; nothing at all was typed into it
+  assert.equal(result.tried, 1)
+  assert.deepEqual(
+    log.postLogin.map((b) => b.length),
+    [0],
+  )
+  const evidence = result.evidence as { reason: string; controls: { shape: string; verdict: string }[] }
+  assert.match(evidence.reason, /has no password/)
+  assert.ok(evidence.controls.every((c) => c.verdict === 'failure' && /unknown user/.test(c.shape)))
 })
 
 test('a shell prompt that looks like a login prompt still counts only after a real login', async () => {
@@ -155,7 +240,12 @@ test('a slow refusal (busybox login waits before "Login incorrect") is a failure
 })
 
 test('an open shell without login is no-authentication; silence after the password is unknown', async () => {
-  const open = await tcpPeer('127.50.1.100', ({ socket }) => socket.write('\r\n# '))
+  const open = await tcpPeer('127.50.1.100', ({ socket }) =>
+    socket.write(
+      "\xff\xfd\x01\r\r\n\r\n\r\nBusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) built-in shell (ash)\r\nEnter 'help' for a list of built-in commands.\r\n\r\n/ # \x1b[6n",
+      'latin1',
+    ),
+  )
   peers.push(open)
   const grab = await grabOnce(telnetModule, open.target)
   const record: ScanRecord = {
@@ -167,7 +257,11 @@ test('an open shell without login is no-authentication; silence after the passwo
     banner: '',
     data: { telnet: grab.result },
   }
-  assert.equal((await audit(record)).result, 'no-authentication')
+  assert.equal((grab.result as { prompt_kind: string }).prompt_kind, 'shell')
+  const openResult = await audit(record)
+  assert.equal(openResult.result, 'no-authentication')
+  assert.equal(openResult.attempts, 0)
+  assert.match(JSON.stringify(openResult.evidence), /BusyBox v1\.35\.0 .*built-in shell \(ash\) … \/ #/)
 
   const silent = await tcpPeer('127.50.1.101', async (session) => {
     session.socket.write('login: ')

@@ -3,33 +3,40 @@ import { attemptLogin } from '../../audit/login-attempt.js'
 import type { LoginContext, LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
 import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import { afterPassword, afterUsername, preLoginPrompt } from './login-rules.js'
+import {
+  type AfterUsername,
+  afterPassword,
+  afterUsername,
+  type PreLogin,
+  preLogin,
+  type ScreenVerdict,
+} from './login-rules.js'
 import { LoginScreen } from './login-screen.js'
+import { classifyPrompt } from './prompt.js'
 import type { TelnetResult } from './result.js'
 
 /** A prompt is believed once the screen has been quiet this long (a MOTD may still be coming). */
 const PROMPT_SETTLE_MS = 30
-/** A success prompt must stay, quiet, this long: devices that accept anything then refuse show it here. */
-const SUCCESS_SETTLE_MS = 400
+/** A shell must stay, quiet, this long: devices that accept anything then refuse show it here. */
+const SHELL_SETTLE_MS = 400
+
+type Converse = Pick<LoginOutcome, 'verdict' | 'reason' | 'refusal' | 'cited' | 'withoutPassword'>
 
 /**
  * Telnet login by a prompt state machine: banner/MOTD → `login:`/`Username:`/`User Name:` (or a
  * password-only prompt) → password → judged by positive or negative evidence (see login-rules.ts).
- * Option negotiation is answered until the password is sent; after it, nothing is sent at all.
+ * A shell before any input is an open shell; a shell right after the user name is an account
+ * without a password, and nothing more is sent into it. Option negotiation is answered until the
+ * password is sent; after it, nothing at all is sent.
  */
 export const telnetLogin: LoginVerifier<TelnetResult> = {
   protocol: 'telnet',
   applies(record) {
     const result = record.data.telnet as TelnetResult | undefined
     if (record.status !== 'success' || !result) return { ok: false, reason: 'no telnet service grabbed' }
-    if (result.prompt_kind === 'login' || result.prompt_kind === 'password') return { ok: true }
-    return { ok: false, reason: `no login prompt (${result.prompt_kind})` }
-  },
-  openAccess(record) {
-    const result = record.data.telnet as TelnetResult | undefined
-    return result?.prompt_kind === 'shell'
-      ? `shell prompt without login: "${result.prompt ?? ''}"`
-      : undefined
+    // a shell seen by the grab is confirmed on a fresh connection before it is called open
+    if (result.prompt_kind !== 'none') return { ok: true }
+    return { ok: false, reason: 'no login prompt' }
   },
   async login(ctx, credential) {
     const transcript = new Transcript(credential.password)
@@ -40,8 +47,6 @@ export const telnetLogin: LoginVerifier<TelnetResult> = {
   },
 }
 
-type Converse = Pick<LoginOutcome, 'verdict' | 'reason'>
-
 async function converse(
   ctx: LoginContext<TelnetResult>,
   conn: Connection,
@@ -50,44 +55,58 @@ async function converse(
 ): Promise<Converse> {
   const screen = new LoginScreen(conn, transcript)
   const wait = ctx.limits.readTimeoutMs
-  const first = await screen.until((text) => {
-    const p = preLoginPrompt(text)
-    return p ? { value: p, settle: PROMPT_SETTLE_MS } : undefined
+  const first = await screen.until<PreLogin | 'closed'>((text, closed) => {
+    if (closed) return { value: 'closed', settle: 0 }
+    const p = preLogin(text)
+    return p ? { value: p, settle: p.kind === 'shell' ? SHELL_SETTLE_MS : PROMPT_SETTLE_MS } : undefined
   }, wait)
   if (!first) return { verdict: 'unknown', reason: 'no login prompt' }
+  if (first === 'closed') return { verdict: 'dropped', reason: 'disconnected before a login prompt' }
+  if (first.kind === 'lockout' || first.kind === 'busy')
+    return { verdict: first.kind, reason: `${first.kind} message "${first.cited}"`, cited: first.cited }
   if (first.kind === 'shell')
-    return { verdict: 'open', reason: `shell prompt "${first.prompt}" before any login` }
+    return { verdict: 'open', reason: `shell "${first.cited}" before any login`, cited: first.cited }
 
   let before = first.prompt
   if (first.kind === 'login') {
     screen.mark()
     await screen.send(`${credential.username}\r\n`)
-    const next = await screen.until((text, closed) => {
-      if (closed) return { value: 'closed' as const, settle: 0 }
-      const v = afterUsername(text)
-      // a password prompt is answered at once; anything else must be quiet first
-      return v ? { value: v, settle: v === 'password' ? PROMPT_SETTLE_MS : SUCCESS_SETTLE_MS } : undefined
+    const next = await screen.until<AfterUsername | 'closed'>((text, closed) => {
+      if (closed) return { value: 'closed', settle: 0 }
+      const v = afterUsername(text, credential.username)
+      // a password prompt is answered at once; a shell or a refusal must be quiet first
+      return v
+        ? { value: v, settle: 'kind' in v && v.kind === 'password' ? PROMPT_SETTLE_MS : SHELL_SETTLE_MS }
+        : undefined
     }, wait)
     if (next === undefined) return { verdict: 'unknown', reason: 'no password prompt after the username' }
-    if (next === 'closed') return { verdict: 'failure', reason: 'disconnected after the username' }
-    if (next === 'lockout') return { verdict: 'lockout', reason: 'lockout message after the username' }
-    if (next === 'failure') return { verdict: 'failure', reason: 'refused after the username' }
-    if (next === 'shell') {
-      // the account has no password: only an empty-password entry may claim it
-      if (credential.password !== '') return { verdict: 'unknown', reason: 'shell without a password prompt' }
-      return { verdict: 'success', reason: 'shell prompt right after the username (empty password)' }
+    if (next === 'closed')
+      return { verdict: 'dropped', reason: 'disconnected after the username, without a refusal' }
+    if ('kind' in next && next.kind === 'shell') {
+      // the account has no password: the password we were about to send would be typed into a shell
+      return {
+        verdict: 'success',
+        withoutPassword: true,
+        reason: `shell "${next.cited}" right after the user name: no password asked`,
+        cited: next.cited,
+      }
     }
-    before = preLoginPrompt(screen.text)?.prompt ?? before
+    if ('verdict' in next) return next
+    before = classifyPrompt(screen.text).prompt?.trimEnd() ?? before
   }
 
   screen.mark()
   screen.negotiating = false
   transcript.sentSecret('', '')
   await conn.write(`${credential.password}\r\n`)
-  const verdict = await screen.until((text, closed) => {
-    const v = afterPassword(text, before, closed)
-    if (!v) return undefined
-    return { value: v, settle: v.verdict === 'success' ? SUCCESS_SETTLE_MS : 0 }
+  const verdict = await screen.until<ScreenVerdict>((text, closed) => {
+    const v = afterPassword(text, before, closed, credential.username)
+    if (!v)
+      return closed
+        ? { value: { verdict: 'dropped', reason: 'disconnected after the password' }, settle: 0 }
+        : undefined
+    // a shell must stay; a refusal is read to its end (the device logs it before its next prompt)
+    return { value: v, settle: v.verdict === 'success' ? SHELL_SETTLE_MS : PROMPT_SETTLE_MS }
   }, wait * 2)
   return verdict ?? { verdict: 'unknown', reason: 'no decisive screen after the password' }
 }
