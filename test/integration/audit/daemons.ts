@@ -60,8 +60,10 @@ export const tools = {
   openssl: which('openssl'),
 }
 
-function accountFiles(dir: string): { passwd: string; shadow: string } {
-  const hash = execFileSync('openssl', ['passwd', '-6', ACCOUNT.password], { encoding: 'utf8' }).trim()
+/** The test account's files; an empty `password` gives it none at all (`root::` in shadow). */
+function accountFiles(dir: string, password = ACCOUNT.password): { passwd: string; shadow: string } {
+  const hash =
+    password === '' ? '' : execFileSync('openssl', ['passwd', '-6', password], { encoding: 'utf8' }).trim()
   const passwd = join(dir, 'passwd')
   const shadow = join(dir, 'shadow')
   const home = join(dir, 'home')
@@ -73,8 +75,13 @@ function accountFiles(dir: string): { passwd: string; shadow: string } {
 }
 
 /** Runs `command` inside a private mount namespace with our passwd/shadow over the real ones. */
-function namespaced(dir: string, command: string[], extra: Record<string, string> = {}): ChildProcess {
-  const { passwd, shadow } = accountFiles(dir)
+function namespaced(
+  dir: string,
+  command: string[],
+  extra: Record<string, string> = {},
+  password?: string,
+): ChildProcess {
+  const { passwd, shadow } = accountFiles(dir, password)
   const binds = { '/etc/passwd': passwd, '/etc/shadow': shadow, ...extra }
   const mounts = Object.entries(binds).map(([over, file]) => `mount --bind '${file}' '${over}'`)
   const quoted = command.map((c) => `'${c.replace(/'/g, `'\\''`)}'`).join(' ')
@@ -161,8 +168,13 @@ export async function startTelnetd(busybox: string, ip: string, port = 23): Prom
   )
 }
 
-/** dropbear with password logins for the test account. */
-export async function startDropbear(ip: string, port = 22, extra: string[] = []): Promise<Daemon> {
+/** dropbear with password logins for the test account (`password: ''` and `-B`: an account without one). */
+export async function startDropbear(
+  ip: string,
+  port = 22,
+  extra: string[] = [],
+  password?: string,
+): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'mamori-dropbear-'))
   const key = join(dir, 'host_key')
   execFileSync(tools.dropbearkey as string, ['-t', 'ed25519', '-f', key], { stdio: 'ignore' })
@@ -170,18 +182,23 @@ export async function startDropbear(ip: string, port = 22, extra: string[] = [])
     ip,
     port,
     dir,
-    namespaced(dir, [
-      tools.dropbear as string,
-      '-F',
-      '-E',
-      '-p',
-      `${ip}:${port}`,
-      '-r',
-      key,
-      '-P',
-      join(dir, 'pid'),
-      ...extra,
-    ]),
+    namespaced(
+      dir,
+      [
+        tools.dropbear as string,
+        '-F',
+        '-E',
+        '-p',
+        `${ip}:${port}`,
+        '-r',
+        key,
+        '-P',
+        join(dir, 'pid'),
+        ...extra,
+      ],
+      {},
+      password,
+    ),
   )
 }
 

@@ -25,6 +25,7 @@ const IP = {
   mqtt: '127.50.9.5',
   http: '127.50.9.6',
   sshKeysOnly: '127.50.9.7',
+  sshBlank: '127.50.9.8',
 }
 
 const dictionaries = loadDictionaries()
@@ -58,9 +59,14 @@ async function expectHitAndNoFalseHit(record: ScanRecord, protocol: string): Pro
   assert.equal(hit.result, 'default-credentials', JSON.stringify(hit.evidence))
   assert.equal(hit.username, ACCOUNT.username)
   assert.equal(hit.entry, 'common-001')
-  const evidence = hit.evidence as { control: { verdict: string }; source: { ip: string } }
-  assert.equal(evidence.control.verdict, 'failure')
-  assert.equal(evidence.source.ip, '127.0.0.1'.slice(0, 0) || evidence.source.ip)
+  const evidence = hit.evidence as { controls: { verdict: string; refusal: string }[] }
+  // every control refused, and the same way (the real daemon's own refusal)
+  assert.equal(evidence.controls.length, 3)
+  assert.ok(
+    evidence.controls.every((c) => c.verdict === 'failure'),
+    JSON.stringify(evidence.controls),
+  )
+  assert.equal(new Set(evidence.controls.map((c) => c.refusal)).size, 1)
   assert.ok(!JSON.stringify(hit).includes(ACCOUNT.password), 'the password never appears in the result')
   const miss = await auditService(record, options(without))
   assert.equal(miss.result, 'no-default-credentials', JSON.stringify(miss.evidence))
@@ -101,6 +107,24 @@ describe('credential audit against real daemons', { concurrency: true }, () => {
     const result = await auditService(await grab(d.ip, d.port), options(dictionaries))
     assert.equal(result.result, 'not-applicable', JSON.stringify(result.evidence))
     assert.equal(result.tried, 1)
+  })
+
+  test('dropbear -B with an account without a password: SSH none is no-authentication for root', {
+    skip: !namespaces || !tools.dropbear ? 'dropbear or namespaces missing' : false,
+    timeout: 30_000,
+  }, async () => {
+    const d = await startDropbear(IP.sshBlank, 22, ['-B'], '')
+    running.push(d)
+    const result = await auditService(await grab(d.ip, d.port), options(dictionaries))
+    assert.equal(result.result, 'no-authentication', JSON.stringify(result.evidence))
+    assert.equal(result.username, 'root')
+    const evidence = result.evidence as { reason: string; controls: { verdict: string }[] }
+    assert.match(evidence.reason, /none/)
+    // unknown users were refused: it is this account that has no password, not a server letting all in
+    assert.ok(
+      evidence.controls.every((c) => c.verdict === 'failure'),
+      JSON.stringify(evidence.controls),
+    )
   })
 
   test('vsftpd local login', {
