@@ -74,6 +74,7 @@ async function single(): Promise<void> {
         ...spec,
         login_prompt: '(none) login: ',
         motd: spec.motd.replace('{busybox}', '1.19.4'),
+        shell_prompt: spec.shell_prompt.replace('{cpr}', ''),
         max_failures: 3,
       },
       credential: { username: last.username, password: last.password },

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startLab } from '../lab/lab.js'
+import { loadFamilies } from '../lab/load-families.js'
+import { planLab } from '../lab/plan-lab.js'
 import { parsePortSpec } from '../targets/port-spec.js'
 import { formatDemoReport } from './demo-report.js'
 import { DEFAULT_DEMO, runDemo } from './run-demo.js'
+
+test("the demo's lab has an open telnet shell and a root account with no password", () => {
+  const { truth } = planLab(DEFAULT_DEMO, loadFamilies())
+  const telnet = truth.devices.flatMap((d) => d.services.filter((s) => s.protocol === 'telnet'))
+  assert.ok(telnet.some((s) => s.auth === 'none'))
+  assert.ok(telnet.some((s) => s.no_password_prompt && s.credential?.default))
+})
 
 test('the demo finds every lab service on the iot ports and every factory-default login among them', async () => {
   // the truth of the same seed, read from a lab started and stopped before the demo's own

@@ -31,6 +31,7 @@ const TELNET_SSH_HTTP_FAMILIES = [
   'zte-router',
   'realtek-router',
   'busybox-generic',
+  'busybox-empty-root',
 ]
 
 /** What a scanner observes from one rendered service, keyed like the fingerprint stage's keys. */
@@ -98,7 +99,7 @@ describe('lab families', () => {
       if (!recognised) unrecognised.push(f.id)
     }
     // generic BusyBox and Dahua banners carry no vendor marks that Recog keys on
-    assert.deepEqual(unrecognised, ['dahua-dvr', 'busybox-generic'])
+    assert.deepEqual(unrecognised, ['dahua-dvr', 'busybox-generic', 'busybox-empty-root'])
   })
 })
 
@@ -155,6 +156,30 @@ describe('lab family loader', () => {
     assert.throws(
       () => loadFamilies(write('typo.yaml', stringify({ families: [typo] }))),
       invalid(/\{versoin\}/),
+    )
+  })
+
+  it('needs telnet defaults only where a credential can log in, and refuses fields a device would ignore', () => {
+    const load = (name: string, telnet: Record<string, unknown>) => {
+      const family = base()
+      ;(family.services as Record<string, unknown>[])[0] = { protocol: 'telnet', port: 23, ...telnet }
+      return loadFamilies(write(name, stringify({ families: [family] })))
+    }
+    assert.equal(load('shell.yaml', { login_style: 'none' })[0]?.services[0]?.protocol, 'telnet')
+    assert.ok(load('any.yaml', { accept_any_max_length: 16 }))
+    assert.ok(load('drops.yaml', { drop_after_ms: 1000 }))
+    const creds = { defaults: [{ username: 'root', password: '' }] }
+    assert.throws(
+      () => load('mixed.yaml', { ...creds, busy_after_login_ms: 3000, prompts_empty_password: false }),
+      invalid(/not played with login quirks/),
+    )
+    assert.throws(() => load('slot.yaml', { busy_after_login_ms: 3000 }), invalid(/defaults/))
+    const digestAny = base()
+    const http = (digestAny.services as Record<string, unknown>[])[1] as Record<string, unknown>
+    Object.assign(http, { auth: 'digest', accept_any: true })
+    assert.throws(
+      () => loadFamilies(write('digest-any.yaml', stringify({ families: [digestAny] }))),
+      invalid(/accept_any needs auth basic/),
     )
   })
 

@@ -1,5 +1,6 @@
 import type net from 'node:net'
 import { SeededRandom } from './seeded-random.js'
+import { BUSYBOX_NEGOTIATION } from './telnet-input.js'
 
 /**
  * Peers that misbehave on purpose, for the scanner's bad-input tests (`mamori lab --hostile`). Each
@@ -20,8 +21,6 @@ export const HUGE_BANNER_BYTES = 10 * 1024 * 1024
 export const IAC_FLOOD_BYTES = 16 * 1024 * 1024
 export const GARBAGE_BYTES = 64 * 1024
 export const TRICKLE_TEXT = `\r\n${'BusyBox v1.19.4 (2013-03-21 11:02:07 CST) built-in shell (ash) '.repeat(4)}\r\n(none) login: `
-
-const BUSYBOX_NEGOTIATION = Buffer.from([255, 253, 1, 255, 253, 31, 255, 251, 1, 255, 251, 3])
 
 export const HOSTILE_PEERS: readonly HostilePeer[] = [
   {

@@ -16,6 +16,8 @@ export interface HttpDevice {
 
 const UNAUTHORIZED_PAGE =
   '<HTML><HEAD><TITLE>401 Unauthorized</TITLE></HEAD>\n<BODY><H1>401 Unauthorized</H1>\nAuthorization required.\n</BODY></HTML>\n'
+const FORBIDDEN_PAGE =
+  '<HTML><HEAD><TITLE>403 Forbidden</TITLE></HEAD>\n<BODY><H1>403 Forbidden</H1>\nToo many requests.\n</BODY></HTML>\n'
 const NOT_FOUND_PAGE =
   '<HTML><HEAD><TITLE>404 Not Found</TITLE></HEAD>\n<BODY><H1>404 Not Found</H1>\nThe requested URL was not found on this server.\n</BODY></HTML>\n'
 
@@ -23,10 +25,12 @@ const NOT_FOUND_PAGE =
  * A device's web interface: its `Server` header and extra headers on every reply, a login page
  * with the device's `<title>` at `/`, and Basic or Digest authentication (with the device's realm)
  * on the protected paths: 401 with a challenge without or with wrong credentials, 200 with the
- * right ones.
+ * right ones (with `accept_any`, with any). Behind `rate_limit_ms`, any request that comes within
+ * that time after a 200 gets 403, whatever it carries.
  */
 export function httpDevice({ spec, credential }: HttpDeviceOptions): HttpDevice {
   const digest = spec.auth === 'digest' && spec.realm ? new DigestAuth(spec.realm) : undefined
+  let limitedUntil = 0
   const server = http.createServer(
     { requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 8192 },
     (req, res) => {
@@ -36,15 +40,22 @@ export function httpDevice({ spec, credential }: HttpDeviceOptions): HttpDevice 
       const reply = (status: number, body: string, extra: Record<string, string> = {}) => {
         res.writeHead(status, { ...headers, ...extra, 'Content-Length': String(Buffer.byteLength(body)) })
         res.end(req.method === 'HEAD' ? undefined : body)
+        if (status === 200 && spec.rate_limit_ms !== undefined) limitedUntil = Date.now() + spec.rate_limit_ms
+      }
+      if (Date.now() < limitedUntil) {
+        reply(403, FORBIDDEN_PAGE)
+        return
       }
       const isProtected = spec.auth !== 'none' && spec.protected.some((prefix) => path.startsWith(prefix))
       if (isProtected) {
         const given = req.headers.authorization ?? ''
-        const ok =
-          credential !== undefined &&
-          (digest
-            ? digest.verify(given, req.method ?? 'GET', credential)
-            : basicMatches(given, credential.username, credential.password))
+        const basic = digest ? undefined : basicPair(given)
+        const ok = spec.accept_any
+          ? basic !== undefined
+          : credential !== undefined &&
+            (digest
+              ? digest.verify(given, req.method ?? 'GET', credential)
+              : basic?.username === credential.username && basic.password === credential.password)
         if (!ok) {
           const challenge = digest ? digest.challenge() : `Basic realm="${spec.realm}"`
           reply(401, UNAUTHORIZED_PAGE, { 'WWW-Authenticate': challenge })
@@ -64,12 +75,13 @@ export function httpDevice({ spec, credential }: HttpDeviceOptions): HttpDevice 
   return { server, handle: (socket) => server.emit('connection', socket) }
 }
 
-function basicMatches(header: string, username: string, password: string): boolean {
+/** The user name and password of an `Authorization: Basic ...` header, if it is one. */
+function basicPair(header: string): { username: string; password: string } | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)
-  if (!m) return false
+  if (!m) return undefined
   const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
-  return colon >= 0 && decoded.slice(0, colon) === username && decoded.slice(colon + 1) === password
+  return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
 
 function page(title: string | undefined, kind: 'login' | 'authorized'): string {

@@ -57,6 +57,38 @@ const protectedPath = (d: LabDevice) =>
     'axis-camera': '/axis-cgi/param.cgi',
   })[d.family] ?? '/'
 
+/** Shell prompts end in `#`, `$` or `>`, judged with escape sequences (colour, ESC[6n) removed. */
+const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g')
+const atShellPrompt = (text: string) => /[#$>] ?$/.test(text.replace(CSI, ''))
+
+/**
+ * A telnet service does what its truth says: an open shell at connect, the shell right after the
+ * user name where no password is asked, otherwise a refused wrong password and the truth's pair
+ * accepted. What is typed after the login is recorded, never run.
+ */
+async function checkTelnet(lab: RunningLab, device: LabDevice, service: LabService): Promise<void> {
+  const c = await TcpReader.connect(device.ip, service.port)
+  const where = `${device.id} ${device.family}:${service.port}`
+  if (service.auth === 'none') {
+    await c.until((r) => atShellPrompt(r.text))
+    assert.doesNotMatch(c.text, /login|password/i, where)
+  } else {
+    const cred = service.credential as { username: string; password: string }
+    await c.until((r) => /(?:login|username):\s*$/i.test(r.text))
+    // where root needs no password, a wrong password can only be tried with another user name
+    const user = service.no_password_prompt ? `not-${cred.username}` : cred.username
+    c.write(`${user}\r\nnot-${cred.password}\r\n`)
+    await c.until((r) => /(?:incorrect|error|invalid|failed)[\s\S]*(?:login|username):\s*$/i.test(r.text))
+    const mark = c.received.length
+    c.write(service.no_password_prompt ? `${cred.username}\r\n` : `${cred.username}\r\n${cred.password}\r\n`)
+    await c.until((r) => atShellPrompt(r.text.slice(mark)))
+    if (service.no_password_prompt) assert.doesNotMatch(c.text.slice(mark), /Password/, where)
+  }
+  c.write('uname -a\r\n')
+  await c.until(() => lab.postLoginInput(device.ip, service.port).includes('uname -a\r\n'))
+  c.destroy()
+}
+
 describe('lab', () => {
   before(async () => {
     lab = await startLab({ net: NET, seed: 11, devices: 60 })
@@ -71,21 +103,11 @@ describe('lab', () => {
   it('every telnet service takes its truth credential and rejects a wrong one', async () => {
     const telnet = each((s) => s.protocol === 'telnet')
     assert.ok(telnet.length > 10)
-    await Promise.all(
-      telnet.map(async ({ device, service }) => {
-        const cred = service.credential as { username: string; password: string }
-        const c = await TcpReader.connect(device.ip, service.port)
-        await c.until((r) => /(?:login|username):\s*$/i.test(r.text))
-        c.write(`${cred.username}\r\nnot-${cred.password}\r\n`)
-        await c.until((r) => /(?:incorrect|error|invalid|failed)[\s\S]*(?:login|username):\s*$/i.test(r.text))
-        const mark = c.received.length
-        c.write(`${cred.username}\r\n${cred.password}\r\n`)
-        await c.until((r) => /[#$>] ?$/.test(r.text.slice(mark)))
-        c.write('uname -a\r\n')
-        await c.until(() => lab.postLoginInput(device.ip, service.port).includes('uname -a\r\n'))
-        c.destroy()
-      }),
+    assert.ok(
+      telnet.some(({ service }) => service.auth === 'none'),
+      'an open shell',
     )
+    await Promise.all(telnet.map(({ device, service }) => checkTelnet(lab, device, service)))
   })
 
   it('every ssh service identifies as the truth says and takes its truth password', async () => {
@@ -155,6 +177,69 @@ describe('lab', () => {
     const free = second.filter((s) => !taken.has(`${s.ip}:${s.spec.port}`))
     assert.ok(free.length > 0)
     for (const s of free) assert.equal(await canBind(s.ip, s.spec.port), true, `${s.ip}:${s.spec.port}`)
+  })
+})
+
+describe('lab with --login-quirks', () => {
+  // 127.19.18.0/24; seed 670 places every --login-quirks family, open shells, and keeps the default
+  // of at least one busybox-empty-root, single-slot-camera, rate-limited-camera, coloured-prompt-camera
+  let quirks: RunningLab
+  before(async () => {
+    quirks = await startLab({ net: '127.19.18.0/24', seed: 670, devices: 60, loginQuirks: true })
+  })
+  after(() => quirks.stop())
+  const of = (family: string) =>
+    quirks.truth.devices
+      .filter((d) => d.family === family)
+      .flatMap((d) => d.services.map((s) => ({ device: d, service: s })))
+
+  it('its real defaults, open shells and empty root passwords behave as the truth says', async () => {
+    const families = [
+      'busybox-open-shell',
+      'busybox-empty-root',
+      'single-slot-camera',
+      'coloured-prompt-camera',
+    ]
+    const telnet = families.flatMap(of)
+    assert.ok(telnet.some(({ service }) => service.no_password_prompt))
+    for (const f of [...families, 'rate-limited-camera'])
+      assert.ok(f === 'busybox-open-shell' || of(f).some(({ service }) => service.credential?.default), f)
+    await Promise.all(telnet.map(({ device, service }) => checkTelnet(quirks, device, service)))
+    for (const { device, service } of of('rate-limited-camera')) {
+      const cred = service.credential as { username: string; password: string }
+      assert.equal((await httpGet(device.ip, service.port, '/')).status, 401)
+      const basic = `Basic ${btoa(`${cred.username}:${cred.password}`)}`
+      assert.equal((await httpGet(device.ip, service.port, '/', basic)).status, 200)
+    }
+  })
+
+  it('where the truth says accepts_any, a pair nobody set logs in; where it says drops, nothing does', async () => {
+    const anyTelnet = [...of('any-short-password-telnet'), ...of('single-slot-any-telnet')]
+    assert.ok(anyTelnet.length >= 2)
+    for (const { device, service } of anyTelnet) {
+      assert.equal(service.accepts_any, true)
+      assert.equal(service.credential, undefined)
+      const c = await TcpReader.connect(device.ip, service.port)
+      await c.waitFor('login: ')
+      c.write('mamori\r\nq7-never-set\r\n')
+      await c.until((r) => atShellPrompt(r.text))
+      c.destroy()
+    }
+    for (const { device, service } of of('rate-limited-any-http')) {
+      assert.equal(service.accepts_any, true)
+      const basic = `Basic ${btoa('mamori:q7-never-set')}`
+      assert.equal((await httpGet(device.ip, service.port, '/', basic)).status, 200)
+    }
+    const dropping = of('dropping-telnet')
+    assert.ok(dropping.length > 0)
+    for (const { device, service } of dropping) {
+      assert.equal(service.drops, true)
+      const c = await TcpReader.connect(device.ip, service.port)
+      await c.waitFor('login: ')
+      c.write('root\r\n')
+      await c.until((r) => r.closed, 3000)
+      assert.doesNotMatch(c.text, /Password/)
+    }
   })
 })
 

@@ -5,11 +5,10 @@ import { MamoriError } from '../core/errors.js'
 import { httpDevice } from './http-device.js'
 import { loadFamilies } from './load-families.js'
 import { type PlannedService, planLab } from './plan-lab.js'
-import { hasLoginQuirks, quirkyTelnetDevice } from './quirky-telnet-device.js'
 import { protocolDevice } from './services/protocol-device.js'
 import { type DatagramHandler, isUdpService, udpDevice } from './services/udp-devices.js'
 import { sshDevice } from './ssh-device.js'
-import { serveTelnet } from './telnet-device.js'
+import { telnetDevice } from './telnet-device.js'
 import type { LabTruth } from './truth.js'
 
 export type { LabDevice, LabService, LabTruth } from './truth.js'
@@ -89,15 +88,13 @@ export async function startLab(options: LabOptions): Promise<RunningLab> {
     const key = `${s.ip}:${s.spec.port}`
     switch (s.spec.protocol) {
       case 'telnet': {
-        const spec = s.spec
         const record = (data: Buffer) => {
           const seen = postLogin.get(key) ?? Buffer.alloc(0)
           if (seen.length < POST_LOGIN_LOG_BYTES) {
             postLogin.set(key, Buffer.concat([seen, data]).subarray(0, POST_LOGIN_LOG_BYTES))
           }
         }
-        if (hasLoginQuirks(spec)) return quirkyTelnetDevice(spec, s.credential, record)
-        return (socket) => serveTelnet(socket, { spec, credential: s.credential, onPostLogin: record })
+        return telnetDevice({ spec: s.spec, credential: s.credential, onPostLogin: record })
       }
       case 'ssh': {
         let hostKey = hostKeys.get(s.deviceId)

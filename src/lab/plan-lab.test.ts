@@ -7,6 +7,20 @@ import { DEFAULT_CREDENTIAL_SHARE, OLD_FIRMWARE_SHARE, planLab } from './plan-la
 
 const families = loadFamilies()
 const big = planLab({ net: '127.16.0.0/16', seed: 7 }, families)
+const quirky = planLab({ net: '127.16.0.0/16', seed: 7, loginQuirks: true }, families)
+
+/** The families of docs/lab.md "Hostile logins", placed with --login-quirks only. */
+const HOSTILE_LOGINS = [
+  'any-short-password-telnet',
+  'single-slot-any-telnet',
+  'single-slot-camera',
+  'rate-limited-any-http',
+  'rate-limited-camera',
+  'dropping-telnet',
+  'coloured-prompt-camera',
+]
+const servicesOf = (truth: typeof big.truth, family: string) =>
+  truth.devices.filter((d) => d.family === family).flatMap((d) => d.services)
 
 describe('lab plan', () => {
   it('is a function of the seed: same seed same truth, another seed another truth', () => {
@@ -79,6 +93,57 @@ describe('lab plan', () => {
     const hostile = plan.truth.devices.slice(5)
     assert.ok(hostile.every((d) => d.family.startsWith('hostile-') && d.device_type === 'hostile'))
     assert.equal(new Set(plan.truth.devices.map((d) => d.ip)).size, plan.truth.devices.length)
+  })
+
+  it('places the hostile logins only with --login-quirks, and the open shell and empty root in every lab', () => {
+    const quirkFamilies = new Set(families.filter((f) => f.login_quirks).map((f) => f.id))
+    for (const f of HOSTILE_LOGINS) assert.ok(quirkFamilies.has(f), `${f} is a login-quirks family`)
+    assert.ok(big.truth.devices.every((d) => !quirkFamilies.has(d.family)))
+    const placed = new Set(quirky.truth.devices.map((d) => d.family))
+    for (const f of [...quirkFamilies, 'busybox-open-shell', 'busybox-empty-root'])
+      assert.ok(placed.has(f), f)
+    // `mamori lab --devices 60` with the default seed, and the default lab (300 devices)
+    for (const devices of [60, undefined]) {
+      const plain = planLab({ net: '127.16.0.0/16', seed: 1, devices }, families)
+      const seen = new Set(plain.truth.devices.map((d) => d.family))
+      assert.ok(seen.has('busybox-open-shell') && seen.has('busybox-empty-root'), `${devices} devices`)
+    }
+  })
+
+  it('tells in the truth what a correct audit has to notice', () => {
+    const openShell = servicesOf(quirky.truth, 'busybox-open-shell')
+    assert.ok(openShell.length > 0 && openShell.every((s) => s.auth === 'none' && !s.credential))
+    const emptyRoot = servicesOf(quirky.truth, 'busybox-empty-root')
+    const kept = emptyRoot.filter((s) => s.credential?.default)
+    assert.ok(kept.length > 0 && kept.length < emptyRoot.length, 'both kept and changed empty roots')
+    for (const s of emptyRoot) {
+      assert.equal(s.credential?.username, 'root')
+      if (s.credential?.default) assert.deepEqual([s.credential.password, s.no_password_prompt], ['', true])
+      else assert.deepEqual([s.credential?.password.length, s.no_password_prompt], [16, undefined])
+    }
+    // busybox-generic asks no password of root/"" either (the device test has one)
+    for (const s of servicesOf(quirky.truth, 'busybox-generic'))
+      assert.equal(s.no_password_prompt, s.credential?.password === '' || undefined)
+    for (const f of ['any-short-password-telnet', 'single-slot-any-telnet', 'rate-limited-any-http'])
+      for (const s of servicesOf(quirky.truth, f))
+        assert.deepEqual([s.accepts_any, s.credential], [true, undefined], f)
+    for (const s of servicesOf(quirky.truth, 'dropping-telnet'))
+      assert.deepEqual([s.drops, s.credential], [true, undefined])
+    for (const f of ['single-slot-camera', 'rate-limited-camera', 'coloured-prompt-camera'])
+      for (const s of servicesOf(quirky.truth, f)) assert.ok(s.credential && !s.accepts_any && !s.drops, f)
+    // nothing else carries these marks
+    const marked = quirky.truth.devices.filter((d) =>
+      d.services.some((s) => s.accepts_any || s.drops || s.no_password_prompt),
+    )
+    const expected = new Set([
+      'busybox-empty-root',
+      'busybox-generic',
+      'any-short-password-telnet',
+      'single-slot-any-telnet',
+      'rate-limited-any-http',
+      'dropping-telnet',
+    ])
+    assert.ok(marked.every((d) => expected.has(d.family)))
   })
 
   it('refuses impossible options with a usage error', () => {

@@ -1,5 +1,5 @@
 import { MamoriError } from '../core/errors.js'
-import type { FamilySpec, ServiceSpec } from './family.js'
+import { type FamilySpec, type ServiceSpec, telnetHasCredential } from './family.js'
 import { HOSTILE_PEERS, type HostilePeer } from './hostile-peers.js'
 import { defaultDeviceCount, parseLabNet, pickAddresses, usableCount } from './lab-net.js'
 import { renderDeep } from './render-template.js'
@@ -126,10 +126,11 @@ function placeDevice(
       throw new MamoriError('ERR_DATA_INVALID', `lab family ${family.id}: ${(err as Error).message}`)
     }
     const defaults = spec.defaults ?? []
-    // a login that lets anything in and then fails has no working credential
+    // an open shell, a login that lets anything in, a line that drops first: no working credential
     const needsCredential =
-      (spec.protocol !== 'http' || spec.auth !== 'none') &&
-      !(spec.protocol === 'telnet' && spec.accept_any_error)
+      spec.protocol === 'telnet'
+        ? telnetHasCredential(spec)
+        : !(spec.protocol === 'http' && (spec.auth === 'none' || spec.accept_any))
     const factory = defaults[defaultPick % Math.max(1, defaults.length)]
     const credential =
       needsCredential && factory
@@ -146,6 +147,7 @@ function placeDevice(
       ...(spec.identifies?.version ? { version: spec.identifies.version } : {}),
       auth: authKind(spec),
       ...(credential ? { credential: { ...credential, default: keepsDefault } } : {}),
+      ...quirksOf(spec, credential),
     })
   }
   const device: LabDevice = {
@@ -169,9 +171,25 @@ function pickVersion(family: FamilySpec, random: SeededRandom): FamilySpec['vers
   return random.chance(OLD_FIRMWARE_SHARE) ? random.pick(old) : random.pick(current)
 }
 
+/** What a correct audit has to notice about this service, beyond its credential. */
+function quirksOf(
+  spec: ServiceSpec,
+  credential: { password: string } | undefined,
+): Pick<LabService, 'no_password_prompt' | 'accepts_any' | 'drops'> {
+  if (spec.protocol === 'http') return spec.auth !== 'none' && spec.accept_any ? { accepts_any: true } : {}
+  if (spec.protocol !== 'telnet') return {}
+  return {
+    ...(credential?.password === '' && !spec.prompts_empty_password ? { no_password_prompt: true } : {}),
+    ...(spec.accept_any_max_length !== undefined ? { accepts_any: true } : {}),
+    ...(spec.drop_after_ms !== undefined ? { drops: true } : {}),
+  }
+}
+
 function authKind(spec: ServiceSpec): LabService['auth'] {
-  if (spec.protocol === 'telnet')
+  if (spec.protocol === 'telnet') {
+    if (spec.login_style === 'none') return 'none'
     return spec.login_style === 'password-only' ? 'telnet-password' : 'telnet-login'
+  }
   if (spec.protocol === 'ssh') return 'password'
   return spec.auth
 }

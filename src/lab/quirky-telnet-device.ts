@@ -1,26 +1,19 @@
 import type net from 'node:net'
 import type { TelnetServiceSpec } from './family.js'
-import { BUSYBOX_NEGOTIATION } from './telnet-device.js'
-import { TelnetInput } from './telnet-input.js'
+import { BUSYBOX_NEGOTIATION, TelnetInput } from './telnet-input.js'
 
 /** Longest line kept; the rest of a long line is dropped. */
 const MAX_LINE = 256
 const IDLE_TIMEOUT_MS = 60_000
 
-/** Whether a telnet spec asks for one of the tricky logins this device plays. */
-export function hasLoginQuirks(spec: TelnetServiceSpec): boolean {
-  return (
-    spec.login_style === 'password-only' ||
-    spec.lockout_after !== undefined ||
-    spec.accept_any_error !== undefined
-  )
-}
-
 /**
  * A telnet service with the logins that fool brute-forcers: password-only (one step), a lockout
- * after N failures over all connections, and a broken login that shows the shell prompt for any
- * password and then an error. Like the plain device, its shell runs nothing; what a client types
- * after a good login is reported to `onPostLogin`. One instance per service (the lockout is shared).
+ * after N failures over all connections, a broken login that shows the shell prompt for any
+ * password and then an error, a login that takes any short password, one session slot that stays
+ * busy after a login (a connection opened meanwhile hangs up after the user name), and a line that
+ * drops every connection before the password prompt. Like the plain device, its shell runs nothing;
+ * what a client types after a good login is reported to `onPostLogin`. One instance per service
+ * (the lockout and the busy slot are shared by its connections).
  */
 export function quirkyTelnetDevice(
   spec: TelnetServiceSpec,
@@ -28,15 +21,27 @@ export function quirkyTelnetDevice(
   onPostLogin: (data: Buffer) => void,
 ): (socket: net.Socket) => void {
   let failures = 0
+  let busyUntil = 0
   const locked = () => spec.lockout_after !== undefined && failures >= spec.lockout_after
+  const accepts = (username: string, password: string) => {
+    if (spec.accept_any_max_length !== undefined) return password.length <= spec.accept_any_max_length
+    return (
+      credential !== undefined &&
+      password === credential.password &&
+      (spec.login_style === 'password-only' || username === credential.username)
+    )
+  }
   return (socket) => {
     const input = new TelnetInput()
     const passwordOnly = spec.login_style === 'password-only'
+    // the slot is taken when this connection opens: it is dropped after its user name
+    const busy = Date.now() < busyUntil
     let state: 'user' | 'password' | 'shell' | 'closed' = passwordOnly ? 'password' : 'user'
     let line = ''
     let username = ''
     let tries = 0
     let skipLf = false
+    let loggedInAtCr = false
     const send = (text: string | Buffer) => {
       if (state !== 'closed' && !socket.destroyed)
         socket.write(typeof text === 'string' ? Buffer.from(text, 'latin1') : text)
@@ -51,6 +56,9 @@ export function quirkyTelnetDevice(
       const text = line
       line = ''
       if (state === 'user') {
+        if (busy) return hangUp('')
+        // a dropping line never gets as far as the password prompt: it waits for its timer
+        if (spec.drop_after_ms !== undefined) return
         username = text
         send('\r\n')
         state = 'password'
@@ -68,12 +76,10 @@ export function quirkyTelnetDevice(
         state = 'closed'
         return
       }
-      const ok =
-        credential !== undefined &&
-        text === credential.password &&
-        (passwordOnly || username === credential.username)
-      if (ok && !locked()) {
+      if (accepts(username, text) && !locked()) {
         state = 'shell'
+        loggedInAtCr = skipLf
+        if (spec.busy_after_login_ms !== undefined) busyUntil = Date.now() + spec.busy_after_login_ms
         send(spec.motd + spec.shell_prompt)
         return
       }
@@ -88,6 +94,10 @@ export function quirkyTelnetDevice(
 
     socket.setNoDelay(true)
     socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.end())
+    if (spec.drop_after_ms !== undefined) {
+      const drop = setTimeout(() => hangUp(''), spec.drop_after_ms)
+      socket.once('close', () => clearTimeout(drop))
+    }
     if (spec.negotiation === 'busybox') send(BUSYBOX_NEGOTIATION)
     if (locked()) return hangUp(spec.lockout_text)
     send(spec.greeting)
@@ -96,11 +106,14 @@ export function quirkyTelnetDevice(
       const afterLogin: number[] = []
       for (const byte of input.feed(chunk)) {
         if (state === 'closed') break
-        if (skipLf && (byte === 0x0a || byte === 0x00)) {
+        const lfOfCr = skipLf && (byte === 0x0a || byte === 0x00)
+        // all typed after the login is recorded, but the LF that closed the password line
+        if (state === 'shell' && !(loggedInAtCr && lfOfCr)) afterLogin.push(byte)
+        loggedInAtCr = false
+        if (lfOfCr) {
           skipLf = false
           continue
         }
-        if (state === 'shell') afterLogin.push(byte)
         skipLf = byte === 0x0d
         if (byte === 0x0d || byte === 0x0a) endLine()
         else if (line.length < MAX_LINE) {

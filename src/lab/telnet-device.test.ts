@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test'
 import type { TelnetServiceSpec } from './family.js'
 import { loadFamilies } from './load-families.js'
 import { renderDeep } from './render-template.js'
-import { BUSYBOX_NEGOTIATION, serveTelnet } from './telnet-device.js'
-import { TelnetInput } from './telnet-input.js'
+import { serveTelnet } from './telnet-device.js'
+import { BUSYBOX_NEGOTIATION, TelnetInput } from './telnet-input.js'
 import { sleep, TcpReader } from './testing/tcp-reader.js'
 
 // Telnet dialogue of a BusyBox device over real TCP on 127.19.11.0/24.
@@ -13,7 +13,7 @@ const IP = '127.19.11.1'
 const PORT = 23
 const credential = { username: 'root', password: 'xc3511' }
 const busybox = loadFamilies().find((f) => f.id === 'busybox-generic')?.services[0] as TelnetServiceSpec
-const spec = renderDeep(busybox, { busybox: '1.19.4', hostname: '(none)' })
+const spec = renderDeep(busybox, { busybox: '1.19.4', cpr: '', hostname: '(none)' })
 const postLogin: Buffer[] = []
 const sockets = new Set<net.Socket>()
 const server = net.createServer((socket) => {

@@ -1,3 +1,6 @@
+/** IAC DO ECHO, IAC DO NAWS, IAC WILL ECHO, IAC WILL SGA: what BusyBox telnetd sends first. */
+export const BUSYBOX_NEGOTIATION = Buffer.from([255, 253, 1, 255, 253, 31, 255, 251, 1, 255, 251, 3])
+
 const IAC = 255
 const SB = 250
 const SE = 240

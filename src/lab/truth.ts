@@ -33,7 +33,14 @@ export interface LabService {
   /** What this service's banner identifies, if anything (`Dropbear` `2014.63`, `uc-httpd` `1.0.0`). */
   product?: string
   version?: string
+  /** `none` on telnet: a shell at connect, no login at all. */
   auth?: 'none' | 'telnet-login' | 'telnet-password' | 'password' | 'basic' | 'digest'
   /** The one credential that works; `default` says it is the vendor's factory default. */
   credential?: { username: string; password: string; default: boolean }
+  /** Telnet: the credential's password is empty and none is asked: the shell follows the user name. */
+  no_password_prompt?: true
+  /** Any credentials log in (a honeypot or a broken login): there is no default to find. */
+  accepts_any?: true
+  /** Telnet: every connection is dropped before a password prompt: no answer says anything. */
+  drops?: true
 }

@@ -20,7 +20,7 @@ export function registerLabCommand(program: Command): void {
     .option('--hostile', 'also start the hostile peers (huge banner, trickle, garbage, IAC flood, ...)')
     .option(
       '--login-quirks',
-      'also place devices with tricky logins (password-only, lockout, broken login, ...)',
+      'also place devices with tricky logins (password-only, lockout, any password, busy slot, rate limit, ...)',
     )
     .option('--truth <file>', 'write the ground truth (every device, service, credential) as JSON')
     .option('--json', 'print the ready line as a JSON object')
