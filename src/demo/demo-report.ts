@@ -11,9 +11,42 @@ export interface DemoReport {
   telnetByPort: Record<string, number>
   findings: { type: string; severity: string; count: number }[]
   /** Services where a factory-default credential logged in. */
-  defaultCredentials: { ip: string; port: number; protocol: string; vendor?: string; username?: string }[]
+  defaultCredentials: LoginFound[]
+  /** Services that let anyone in without a credential: open shells, accounts without a password. */
+  noAuthentication: LoginFound[]
   /** Services whose fingerprint vendor equals the lab's, of those with a vendor in the truth. */
   vendorCorrect: { correct: number; identified: number; total: number }
+}
+
+export interface LoginFound {
+  ip: string
+  port: number
+  protocol: string
+  vendor?: string
+  username?: string
+  /** What the audit saw, in a few words. */
+  how: string
+}
+
+function loginsWith(records: readonly ScanRecord[], result: string): LoginFound[] {
+  return records
+    .filter((r) => r.audit?.result === result)
+    .map((r) => ({
+      ip: r.ip,
+      port: r.port,
+      protocol: r.protocol,
+      ...(r.fingerprint?.vendor ? { vendor: r.fingerprint.vendor } : {}),
+      ...(r.audit?.username ? { username: r.audit.username } : {}),
+      how: how(r),
+    }))
+}
+
+function how(r: ScanRecord): string {
+  const user = r.audit?.username
+  if (r.audit?.result === 'default-credentials') return `user ${user ?? '?'}`
+  if (user) return `user ${user}, no password`
+  if (r.protocol === 'telnet') return 'a shell at connect'
+  return (r.audit?.evidence as { reason?: string } | undefined)?.reason ?? 'no credential asked'
 }
 
 /** `scannedPorts`: the TCP ports the scan covered; truth services elsewhere are not counted. */
@@ -57,15 +90,8 @@ export function buildDemoReport(
     deviceTypes: countBy([...typeOfHost.values()]),
     telnetByPort: countBy(records.filter((r) => r.protocol === 'telnet').map((r) => String(r.port))),
     findings: [...findingCounts.values()].sort((a, b) => b.count - a.count),
-    defaultCredentials: records
-      .filter((r) => r.audit?.result === 'default-credentials')
-      .map((r) => ({
-        ip: r.ip,
-        port: r.port,
-        protocol: r.protocol,
-        ...(r.fingerprint?.vendor ? { vendor: r.fingerprint.vendor } : {}),
-        ...(r.audit?.username ? { username: r.audit.username } : {}),
-      })),
+    defaultCredentials: loginsWith(records, 'default-credentials'),
+    noAuthentication: loginsWith(records, 'no-authentication'),
     vendorCorrect: { correct, identified, total: found.length },
   }
 }
@@ -83,6 +109,12 @@ export function formatDemoReport(r: DemoReport): string {
       .map(([k, v]) => `  ${k.padEnd(16)} ${String(v).padStart(5)}`)
       .join('\n')
   const telnet = Object.values(r.telnetByPort).reduce((a, b) => a + b, 0)
+  const list = (found: LoginFound[]) => [
+    ...found
+      .slice(0, 10)
+      .map((d) => `  ${`${d.ip}:${d.port}`.padEnd(22)} ${d.protocol.padEnd(7)} ${d.vendor ?? ''} (${d.how})`),
+    ...(found.length > 10 ? [`  ... and ${found.length - 10} more`] : []),
+  ]
   const lines = [
     `Found ${r.services.found} of the lab's ${r.services.inTruth} services on ${r.devices} devices.`,
     '',
@@ -96,14 +128,11 @@ export function formatDemoReport(r: DemoReport): string {
     'Findings',
     ...r.findings.map((f) => `  ${f.type.padEnd(28)} ${f.severity.padEnd(9)} ${String(f.count).padStart(5)}`),
     '',
+    `No authentication at all: ${r.noAuthentication.length} services (an open shell, an account without a password, an open broker or stream)`,
+    ...list(r.noAuthentication),
+    '',
     `Factory-default credentials that log in: ${r.defaultCredentials.length} services`,
-    ...r.defaultCredentials
-      .slice(0, 10)
-      .map(
-        (d) =>
-          `  ${`${d.ip}:${d.port}`.padEnd(22)} ${d.protocol.padEnd(7)} ${d.vendor ?? ''} (user ${d.username ?? '?'})`,
-      ),
-    ...(r.defaultCredentials.length > 10 ? [`  ... and ${r.defaultCredentials.length - 10} more`] : []),
+    ...list(r.defaultCredentials),
     '',
     `Vendor identified for ${r.vendorCorrect.identified} of ${r.vendorCorrect.total} services; ` +
       `${r.vendorCorrect.correct} match the lab's ground truth.`,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { expectedAudit } from '../lab/expected-audit.js'
 import { startLab } from '../lab/lab.js'
 import { loadFamilies } from '../lab/load-families.js'
 import { planLab } from '../lab/plan-lab.js'
@@ -24,12 +25,17 @@ test('the demo finds every lab service on the iot ports and every factory-defaul
   const truth = probe.truth
   await probe.stop()
   const iot = parsePortSpec('iot').tcp
-  const auditable = new Set(['telnet', 'ssh', 'http'])
-  const defaults = truth.devices.flatMap((d) =>
-    d.services
-      .filter((s) => iot.includes(s.port) && auditable.has(s.protocol) && s.credential?.default)
-      .map((s) => `${d.ip}:${s.port}`),
-  )
+  const auditable = new Set(['telnet', 'ssh', 'http', 'ftp', 'mqtt', 'rtsp'])
+  const expected = (result: string) =>
+    truth.devices.flatMap((d) =>
+      d.services
+        .filter(
+          (s) => iot.includes(s.port) && auditable.has(s.protocol) && expectedAudit(s).results[0] === result,
+        )
+        .map((s) => `${d.ip}:${s.port}`),
+    )
+  const defaults = expected('default-credentials')
+  const open = expected('no-authentication')
 
   const { report, summary, records } = await runDemo(DEFAULT_DEMO)
 
@@ -45,6 +51,15 @@ test('the demo finds every lab service on the iot ports and every factory-defaul
   for (const key of defaults)
     assert.ok(found.has(key), `default credential on ${key} found; the scan saw ${seen(key)}`)
   assert.equal(found.size, defaults.length, 'no login claimed where the lab has no default')
+  // the open shells and the root account without a password: critical, and shown
+  const openFound = new Set(report.noAuthentication.map((d) => `${d.ip}:${d.port}`))
+  for (const key of open)
+    assert.ok(openFound.has(key), `no authentication on ${key} found; the scan saw ${seen(key)}`)
+  assert.equal(openFound.size, open.length, 'no open access claimed where the lab has none')
+  assert.ok(open.length >= 2)
+  // the grab-proved ones (RTSP stream, anonymous MQTT) have their own exposure findings
+  const byAudit = records.filter((r) => open.includes(`${r.ip}:${r.port}`) && r.protocol === 'telnet')
+  assert.equal(report.findings.find((f) => f.type === 'no-authentication')?.count, byAudit.length)
   assert.equal(report.vendorCorrect.correct, report.vendorCorrect.identified, 'no wrong vendor')
   assert.ok((report.findings.find((f) => f.type === 'telnet-exposed')?.count ?? 0) > 0)
   assert.match(formatDemoReport(report), /Found \d+ of the lab's \d+ services/)

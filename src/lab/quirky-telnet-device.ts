@@ -8,7 +8,7 @@ const IDLE_TIMEOUT_MS = 60_000
 
 /**
  * A telnet service with the logins that fool brute-forcers: password-only (one step), a lockout
- * after N failures over all connections, a broken login that shows the shell prompt for any
+ * after N failures over all connections (a good login clears the count), a broken login that shows the shell prompt for any
  * password and then an error, a login that takes any short password, one session slot that stays
  * busy after a login (a connection opened meanwhile hangs up after the user name), and a line that
  * drops every connection before the password prompt. Like the plain device, its shell runs nothing;
@@ -77,6 +77,8 @@ export function quirkyTelnetDevice(
         return
       }
       if (accepts(username, text) && !locked()) {
+        // a good login clears the count, as pam_faillock and most firmwares do
+        failures = 0
         state = 'shell'
         loggedInAtCr = skipLf
         if (spec.busy_after_login_ms !== undefined) busyUntil = Date.now() + spec.busy_after_login_ms

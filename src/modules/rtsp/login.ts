@@ -9,7 +9,7 @@ import { type RtspResponse, readResponse } from './wire.js'
 
 /**
  * RTSP DESCRIBE with Basic or Digest (RFC 2326 §D, RFC 7616) on the path that asked for
- * credentials: 200 is a login, 401 with a new challenge a refusal, 403/503 a busy or forbidding
+ * credentials: 200 (or 404: authenticated, no stream at that path) is a login, 401 with a new challenge a refusal, 403/503 a busy or forbidding
  * server (not a refusal). No SETUP or PLAY is ever sent.
  */
 export const rtspLogin: LoginVerifier<RtspResult> = {
@@ -49,7 +49,9 @@ export const rtspLogin: LoginVerifier<RtspResult> = {
       }
       const second = await client.describe(authorization)
       const code = second.status_code
-      if (code === 200) return done('success', 'DESCRIBE answered 200 with the credential')
+      // 404 after a 401: the credential passed and the path has no stream (the controls still decide)
+      if (code === 200 || code === 404)
+        return done('success', `DESCRIBE answered ${code} with the credential`)
       if (code === 401) {
         const again = parseChallenge(findHeader(second.headers, 'www-authenticate') ?? '')?.scheme
         if (again === 'basic' || again === 'digest')

@@ -7,23 +7,30 @@ import type { AuditResult, ScanRecord } from '../../../src/core/record.js'
 import { FingerprintEngine } from '../../../src/fingerprint/fingerprint-engine.js'
 import { createFingerprintEnricher } from '../../../src/fingerprint/fingerprint-enricher.js'
 import { grabService } from '../../../src/grab/grab-service.js'
+import { expectedAudit } from '../../../src/lab/expected-audit.js'
 import { type LabOptions, startLab } from '../../../src/lab/lab.js'
 
 const dictionaries = loadDictionaries()
 const fingerprint = createFingerprintEnricher(FingerprintEngine.load())
 
 /**
- * Audits every service of a lab and compares with its ground truth: each default credential found
- * (same user, same password), no hit anywhere else, and nothing typed after any telnet login.
+ * Audits every service of a lab and compares with its ground truth (src/lab/expected-audit.ts): each
+ * default found with the same user and password, each open shell and password-less account found
+ * as no-authentication, no claim anywhere else, and nothing typed after any telnet login.
  */
-async function auditLab(
-  options: LabOptions,
-): Promise<{ problems: string[]; hits: number; defaults: number; families: Set<string> }> {
+async function auditLab(options: LabOptions): Promise<{
+  problems: string[]
+  hits: number
+  expected: number
+  families: Set<string>
+  results: Map<string, number>
+}> {
   const lab = await startLab(options)
   const gate = new HostGate()
   const problems: string[] = []
+  const results = new Map<string, number>()
   let hits = 0
-  let defaults = 0
+  let expected = 0
   try {
     const checks = lab.truth.devices.flatMap((device) =>
       device.services.map(async (service) => {
@@ -45,24 +52,24 @@ async function auditLab(
           limits: { readTimeoutMs: 5000, deadlineMs: 20_000 },
         })
         const where = `${device.family} ${device.ip}:${service.port}/${service.protocol}`
+        const want = expectedAudit(service, device.family === 'lockout-router')
+        results.set(
+          `${device.family} ${audit.result}`,
+          (results.get(`${device.family} ${audit.result}`) ?? 0) + 1,
+        )
         const password = (audit.evidence as { password?: string } | undefined)?.password
-        const credential = service.credential
-        if (credential?.default) {
-          defaults++
-          const sameUser = service.auth === 'telnet-password' || audit.username === credential.username
-          if (audit.result === 'default-credentials' && sameUser && password === credential.password) hits++
-          else
-            problems.push(
-              `${where}: missed (${audit.result}, ${JSON.stringify(audit.evidence)?.slice(0, 300)})`,
-            )
-        } else if (credential) {
-          const locks = device.family === 'lockout-router'
-          if (audit.result !== 'no-default-credentials' && !(locks && audit.result === 'lockout')) {
-            problems.push(`${where}: changed password gave ${audit.result}`)
-          }
-        } else if (audit.result === 'default-credentials') {
-          problems.push(`${where}: no working credential, yet default-credentials`)
-        }
+        const claims =
+          want.results.includes('default-credentials') || want.results.includes('no-authentication')
+        if (claims) expected++
+        const right =
+          want.results.includes(audit.result) &&
+          (want.username === undefined || audit.username === want.username) &&
+          (want.password === undefined || password === want.password)
+        if (right && claims) hits++
+        if (!right)
+          problems.push(
+            `${where}: ${audit.result}, expected ${want.results.join('|')} (${JSON.stringify(audit.evidence)?.slice(0, 300)})`,
+          )
         if (service.protocol === 'telnet') {
           const typed = lab.postLoginInput(device.ip, service.port)
           if (typed !== '') problems.push(`${where}: sent after login: ${JSON.stringify(typed)}`)
@@ -73,7 +80,7 @@ async function auditLab(
   } finally {
     await lab.stop()
   }
-  return { problems, hits, defaults, families: new Set(lab.truth.devices.map((d) => d.family)) }
+  return { problems, hits, expected, results, families: new Set(lab.truth.devices.map((d) => d.family)) }
 }
 
 // three labs on their own /24s, audited at once
@@ -82,23 +89,24 @@ describe('credential audit on the lab', { concurrency: true }, () => {
   test('the lab audit finds every default credential, with no false hit and nothing sent after login', {
     timeout: 120_000,
   }, async () => {
-    const { problems, hits, defaults } = await auditLab({
+    const { problems, hits, expected, families } = await auditLab({
       net: '127.50.20.0/24',
       seed: 20261125,
       devices: 24,
     })
     assert.deepEqual(problems, [])
-    assert.ok(defaults > 0, 'the lab has default-credential devices')
-    assert.equal(hits, defaults)
+    assert.ok(expected > 0, 'the lab has default-credential devices')
+    assert.ok(families.has('busybox-empty-root'), [...families].join())
+    assert.equal(hits, expected)
   })
 
-  test('the same on tricky logins: password-only menu, lockout, broken login, login-like shell prompt', {
-    timeout: 120_000,
+  test('the same on tricky and hostile logins: menus, lockout, broken login, accepts-any, busy slot, rate limit, drops, colours', {
+    timeout: 180_000,
   }, async () => {
-    const { problems, hits, defaults, families } = await auditLab({
+    const { problems, hits, expected, families } = await auditLab({
       net: '127.50.21.0/24',
-      seed: 195,
-      devices: 40,
+      seed: 670,
+      devices: 60,
       loginQuirks: true,
     })
     for (const f of [
@@ -106,11 +114,18 @@ describe('credential audit on the lab', { concurrency: true }, () => {
       'lockout-router',
       'broken-login-camera',
       'login-prompt-shell-gateway',
+      'any-short-password-telnet',
+      'single-slot-any-telnet',
+      'single-slot-camera',
+      'rate-limited-any-http',
+      'rate-limited-camera',
+      'dropping-telnet',
+      'coloured-prompt-camera',
     ]) {
-      assert.ok(families.has(f), `seed 195 places ${f}`)
+      assert.ok(families.has(f), `seed 670 places ${f}`)
     }
     assert.deepEqual(problems, [])
-    assert.equal(hits, defaults)
+    assert.equal(hits, expected)
   })
 
   // 127.50.24.0/24
