@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder'
 import { XMLParser } from 'fast-xml-parser'
 
 export type XmlRecordResult =
@@ -49,15 +48,17 @@ export function refuseDoctype(text: string): void {
 
 /**
  * Cuts `<tag …>…</tag>` elements (not nested in themselves: JVN `Vulinfo`, RSS `item`) out of an
- * XML stream and parses each on its own, so a 2 GB feed never sits in memory and one malformed
- * element is rejected alone. Offsets are character offsets in the decoded text.
+ * XML stream and parses each on its own, so a 2 GB feed never sits in memory. What breaks the
+ * document (invalid UTF-8, a malformed or oversized element, a truncation) is thrown: nothing of
+ * such a file is kept. Offsets are character offsets in the decoded text.
  */
 export async function* readXmlRecords(
   source: AsyncIterable<Buffer>,
   tag: string,
   maxRecordChars: number,
 ): AsyncGenerator<XmlRecordResult> {
-  const decoder = new StringDecoder('utf8')
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let bytesRead = 0
   const parser = makeXmlParser()
   const open = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${tag}(?=[\\s>/])`, 'g')
   const closeRe = new RegExp(`</(?:[A-Za-z_][\\w.-]*:)?${tag}\\s*>`, 'g')
@@ -79,54 +80,52 @@ export async function* readXmlRecords(
       closeRe.lastIndex = o.index
       const c = closeRe.exec(buf)
       if (!c) {
-        if (buf.length - o.index > maxRecordChars) {
-          yield {
-            ok: false,
-            index: index++,
-            offset: base + o.index,
-            message: `<${tag}> element at char ${base + o.index} is larger than ${maxRecordChars} characters`,
-          }
-          base += buf.length
-          buf = ''
-          return
-        }
+        if (buf.length - o.index > maxRecordChars)
+          throw new Error(
+            `<${tag}> element at char ${base + o.index} is larger than ${maxRecordChars} characters`,
+          )
         base += o.index
         buf = buf.slice(o.index)
-        if (final && buf.length > 0) {
-          yield {
-            ok: false,
-            index: index++,
-            offset: base,
-            message: `input ends inside <${tag}> element ${index} at char ${base} (truncated file?)`,
-          }
-        }
+        if (final && buf.length > 0)
+          throw new Error(`input ends inside <${tag}> element ${index + 1} at char ${base} (truncated file?)`)
         return
       }
       const end = c.index + c[0].length
       const text = buf.slice(o.index, end)
       const at = base + o.index
       const i = index++
+      let value: unknown
       try {
-        const parsed = parser.parse(text, true) as Record<string, unknown>
-        const items = parsed[tag]
-        const value = Array.isArray(items) ? items[0] : items
-        if (typeof value !== 'object' || value === null) throw new Error('empty element')
-        yield { ok: true, value: value as Record<string, unknown>, index: i, offset: at }
+        const items = (parser.parse(text, true) as Record<string, unknown>)[tag]
+        value = Array.isArray(items) ? items[0] : items
       } catch (err) {
         const msg = (err as Error).message.split('\n')[0]
-        yield { ok: false, index: i, offset: at, message: `<${tag}> element ${i + 1} at char ${at}: ${msg}` }
+        throw new Error(`<${tag}> element ${i + 1} at char ${at} is not well-formed XML: ${msg}`)
       }
+      if (typeof value === 'object' && value !== null)
+        yield { ok: true, value: value as Record<string, unknown>, index: i, offset: at }
+      else
+        yield { ok: false, index: i, offset: at, message: `<${tag}> element ${i + 1} at char ${at} is empty` }
       base += end
       buf = buf.slice(end)
     }
   }
+  const decode = (chunk?: Buffer): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode()
+    } catch {
+      throw new Error(`invalid UTF-8 in bytes ${bytesRead}-${bytesRead + (chunk?.length ?? 0)} of the XML`)
+    } finally {
+      bytesRead += chunk?.length ?? 0
+    }
+  }
   for await (const chunk of source) {
-    const text = decoder.write(chunk)
+    const text = decode(chunk)
     refuseDoctype(sawDoctypeTail + text)
     sawDoctypeTail = text.slice(-16)
     buf += text
     yield* finish(false)
   }
-  buf += decoder.end()
+  buf += decode()
   yield* finish(true)
 }
