@@ -116,7 +116,9 @@ describe('vuln import: bad input', () => {
     assert.equal(s.failedFiles, 1)
     assert.match(
       s.problems[0]?.message ?? '',
-      new RegExp(`^record 2 at byte ${(recs[0] as string).length + 2}: [^;]* is not valid JSON; nothing from this file was imported$`),
+      new RegExp(
+        `^record 2 at byte ${(recs[0] as string).length + 2}: [^;]* is not valid JSON; nothing from this file was imported$`,
+      ),
     )
     db.close()
   })

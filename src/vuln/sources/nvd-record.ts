@@ -83,17 +83,17 @@ function pickMetric(list: unknown): Json | undefined {
 
 function cvss20(metrics: Json): CvssSet {
   const out: CvssSet = {}
-  const set = (key: keyof CvssSet, list: unknown, v2 = false) => {
-    const m = pickMetric(list)
+  const set = (key: keyof CvssSet, field: string, v2 = false) => {
+    const m = pickMetric(metrics[field])
     if (!m) return
     const d = obj(m.cvssData)
-    const s = score(d.baseScore, d.vectorString, v2 ? m.baseSeverity : d.baseSeverity, `metrics.${key}`)
+    const s = score(d.baseScore, d.vectorString, v2 ? m.baseSeverity : d.baseSeverity, `metrics.${field}`)
     if (s) out[key] = s
   }
-  set('v40', metrics.cvssMetricV40)
-  set('v31', metrics.cvssMetricV31)
-  set('v30', metrics.cvssMetricV30)
-  set('v2', metrics.cvssMetricV2, true)
+  set('v40', 'cvssMetricV40')
+  set('v31', 'cvssMetricV31')
+  set('v30', 'cvssMetricV30')
+  set('v2', 'cvssMetricV2', true)
   return out
 }
 
