@@ -57,12 +57,14 @@ export async function* readLines(
       }
       if (nl === -1) break
       line++
-      if (!skipping) yield { line, text: Buffer.concat(parts).toString('utf8').replace(/\r$/, ''), tooLong: false }
+      if (!skipping)
+        yield { line, text: Buffer.concat(parts).toString('utf8').replace(/\r$/, ''), tooLong: false }
       parts = []
       size = 0
       skipping = false
       buf = buf.subarray(nl + 1)
     }
   }
-  if (size > 0 && !skipping) yield { line: line + 1, text: Buffer.concat(parts).toString('utf8'), tooLong: false }
+  if (size > 0 && !skipping)
+    yield { line: line + 1, text: Buffer.concat(parts).toString('utf8'), tooLong: false }
 }

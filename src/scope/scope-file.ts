@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import { readBoundedFile } from '../core/bounded-input.js'
 import { MamoriError } from '../core/errors.js'
 import { parseAddressSpec } from './address-spec.js'
 import { IPv4RangeSet } from './range-set.js'
@@ -29,12 +29,10 @@ export type ScopeFile = z.infer<typeof scopeFileSchema>
 export async function loadScopeFile(path: string): Promise<Scope> {
   let bytes: Buffer
   try {
-    bytes = await readFile(path)
+    // streamed with a cap: `--scope /dev/zero` is refused after 1 MiB, not after filling memory
+    bytes = await readBoundedFile(path, MAX_SCOPE_BYTES)
   } catch (err) {
     throw new MamoriError('ERR_SCOPE_FILE', `cannot read scope file ${path}: ${(err as Error).message}`)
-  }
-  if (bytes.length > MAX_SCOPE_BYTES) {
-    throw new MamoriError('ERR_SCOPE_FILE', `scope file ${path} is larger than ${MAX_SCOPE_BYTES} bytes`)
   }
   let doc: unknown
   try {
