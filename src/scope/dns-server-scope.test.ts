@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { buildScanPlan } from '../scan/scan-plan.js'
+import { startTinyDnsServer } from '../targets/testing/tiny-dns-server.js'
 import { runCli } from '../testing/cli-child.js'
 
 // Targets are literal addresses: no name is resolved, so no DNS query could leave even if the
@@ -45,5 +46,41 @@ describe('--dns-server is scope-checked before any packet', () => {
     assert.equal(r.code, 2)
     assert.match(r.stderr, /^mamori: refused DNS server 10\.0\.0\.53: it is outside scope/)
     assert.equal(existsSync(auditLog), false)
+  })
+})
+
+describe('the audit log records what was scanned, not only what was typed', () => {
+  it('resolved addresses as ranges, and each hostname with its addresses', async () => {
+    // this test's DNS server: 127.33.2.53 (block 127.33.0.0/16)
+    const dns = await startTinyDnsServer('127.33.2.53', { 'cam.lab.test': ['127.33.2.9', '127.33.2.10'] })
+    try {
+      const list = join(dir, 'targets.txt')
+      writeFileSync(list, '# the lab\n127.33.3.0/25\n127.33.3.128-127.33.3.255\ncam.lab.test\n127.33.4.7\n')
+      const auditLog = join(dir, 'scanned.jsonl')
+      const r = await runCli(
+        [
+          'scan',
+          `@${list}`,
+          '127.33.5.1-127.33.5.3',
+          '-p',
+          '1',
+          '--rate',
+          '2000',
+          '--dns-server',
+          dns.address,
+        ],
+        { env: { MAMORI_AUDIT_LOG: auditLog }, timeoutMs: 60_000 },
+      )
+      assert.equal(r.code, 0, r.stderr)
+      const entry = JSON.parse(readFileSync(auditLog, 'utf8'))
+      assert.deepEqual(entry.targets, [`@${list}`, '127.33.5.1-127.33.5.3'])
+      assert.deepEqual(entry.scanned, {
+        addresses: 262,
+        ranges: ['127.33.2.9-127.33.2.10', '127.33.3.0/24', '127.33.4.7', '127.33.5.1-127.33.5.3'],
+        hostnames: { 'cam.lab.test': ['127.33.2.9-127.33.2.10'] },
+      })
+    } finally {
+      await dns.stop()
+    }
   })
 })

@@ -48,6 +48,8 @@ export function allowedByEntries(entries: readonly IPv4RangeSet[]): IPv4RangeSet
 export interface ResolvedTarget {
   readonly text: string
   readonly addresses: IPv4RangeSet
+  /** The text was a hostname, and `addresses` is what it resolved to. */
+  readonly hostname?: true
 }
 
 /**

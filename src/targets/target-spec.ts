@@ -72,7 +72,7 @@ async function resolveOne(text: string, names: NameResolver): Promise<ResolvedTa
       `target ${text} has no IPv4 address (IPv6 scanning is not supported)`,
     )
   }
-  return { text, addresses: IPv4RangeSet.of(v4.map((ip) => [ip, ip])) }
+  return { text, addresses: IPv4RangeSet.of(v4.map((ip) => [ip, ip])), hostname: true }
 }
 
 /** `--exclude` values: CIDRs/ranges/addresses, or files of them (one per line). */
