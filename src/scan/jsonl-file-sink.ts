@@ -8,6 +8,8 @@ import type { RecordSink } from '../core/sink.js'
 export class JsonlFileSink implements RecordSink {
   private readonly stream: WriteStream
   private failure: Error | undefined
+  /** The one wait for 'drain' that every writer meeting back-pressure shares (not a listener each). */
+  private drain: Promise<void> | undefined
 
   constructor(readonly path: string) {
     this.stream = createWriteStream(path, { flags: 'a' })
@@ -26,7 +28,16 @@ export class JsonlFileSink implements RecordSink {
 
   async write(record: ScanRecord): Promise<void> {
     this.check()
-    if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain')
+    if (this.stream.write(`${JSON.stringify(record)}\n`)) return
+    this.drain ??= once(this.stream, 'drain').then(
+      () => {
+        this.drain = undefined
+      },
+      // an error instead of 'drain' is kept by the 'error' handler and thrown by check()
+      () => undefined,
+    )
+    await this.drain
+    this.check()
   }
 
   async close(): Promise<void> {
