@@ -40,7 +40,7 @@ export function registerVulnCommand(program: Command): void {
         const summary = await importInputs(db, inputs, {
           onProblem: (p) =>
             process.stderr.write(
-              `mamori: ${p.file}: ${p.position}${p.id ? ` (${p.id})` : ''}: ${clean(p.message)}\n`,
+              `mamori: ${p.file}: ${p.position === 'file' ? '' : `${p.position}${p.id ? ` (${p.id})` : ''}: `}${clean(p.message)}\n`,
             ),
         })
         if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`)

@@ -191,7 +191,7 @@ describe('vuln import: values are checked, never silently changed', () => {
     ])
     assert.equal(unknown.code, 2)
     assert.match(unknown.stdout, /kev\.json: kev, 1404 records/)
-    assert.match(unknown.stderr, /notes\.json: file: unknown format .*\nmamori: 1 of 2 files not imported\n$/)
+    assert.match(unknown.stderr, /notes\.json: unknown format .*\nmamori: 1 of 2 files not imported\n$/)
     assert.doesNotMatch(unknown.stderr, /\n\s+at /)
     const rejected = await runCli([
       'vuln',
