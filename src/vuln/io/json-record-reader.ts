@@ -11,13 +11,7 @@ export type JsonRecordResult =
  * malformed, nested or sized past the limits, the wrong shape): nothing of it should be kept.
  */
 export class JsonStreamError extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'JsonStreamError'
-  }
+  override name = 'JsonStreamError'
 }
 
 export interface JsonRecordOptions {
@@ -87,8 +81,8 @@ export async function* readJsonRecordBatches(
   const path = opts.path
   let pathArrayOpened = false
   let rootClosed = false
-  const fail = (offset: number, message: string): never => {
-    throw new JsonStreamError(offset, message)
+  const fail = (message: string): never => {
+    throw new JsonStreamError(message)
   }
   const pathName = () => (path?.length ? `"${path.join('.')}"` : 'the document')
 
@@ -136,7 +130,7 @@ export async function* readJsonRecordBatches(
         continue
       }
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue
-      if (rootClosed) fail(base + i, `content after the end of the document at byte ${base + i}`)
+      if (rootClosed) fail(`content after the end of the document at byte ${base + i}`)
       const inRecord = recDepth >= 0
       if (!inRecord && (c === OPEN_OBJ || c === OPEN_ARR)) {
         const atRecordSlot = path === null ? stack.length === 0 : targetArrayOpen()
@@ -168,12 +162,12 @@ export async function* readJsonRecordBatches(
         if (path !== null && recDepth < 0 && parent?.onPath && !parent.array) {
           const depth = stack.length - 1
           if (depth === path.length - 1 && parent.key === path[depth] && c !== OPEN_ARR)
-            fail(base + i, `${pathName()} is an object at byte ${base + i}, not an array of records`)
+            fail(`${pathName()} is an object at byte ${base + i}, not an array of records`)
         }
         if (path !== null && stack.length === 0 && path.length === 0 && c !== OPEN_ARR)
-          fail(base + i, 'the document is an object, not an array of records')
+          fail('the document is an object, not an array of records')
         if (stack.length >= opts.maxDepth)
-          fail(base + i, `nested deeper than ${opts.maxDepth} levels at byte ${base + i}`)
+          fail(`nested deeper than ${opts.maxDepth} levels at byte ${base + i}`)
         if (onPath && stack.length === path?.length) pathArrayOpened = true
         if (parent && !parent.array) parent.expectKey = false
         stack.push({ array: c === OPEN_ARR, onPath, expectKey: c === OPEN_OBJ })
@@ -182,7 +176,7 @@ export async function* readJsonRecordBatches(
       if (c === CLOSE_OBJ || c === CLOSE_ARR) {
         const top = stack.pop()
         if (!top || top.array !== (c === CLOSE_ARR))
-          fail(base + i, `unbalanced "${String.fromCharCode(c)}" at byte ${base + i}`)
+          fail(`unbalanced "${String.fromCharCode(c)}" at byte ${base + i}`)
         if (path !== null && stack.length === 0) rootClosed = true
         if (recDepth >= 0 && stack.length === recDepth) {
           // record complete
@@ -231,16 +225,13 @@ export async function* readJsonRecordBatches(
   }
   if (out.length) yield out
   if (recDepth >= 0)
-    fail(recStart, `input ends inside record ${index + 1} that starts at byte ${recStart} (truncated file?)`)
+    fail(`input ends inside record ${index + 1} that starts at byte ${recStart} (truncated file?)`)
   if (stack.length > 0 || inString)
-    fail(base, `input ends at byte ${base} before the document is closed (truncated file?)`)
-  if (path !== null && !pathArrayOpened) fail(base, `the document has no ${pathName()} array of records`)
+    fail(`input ends at byte ${base} before the document is closed (truncated file?)`)
+  if (path !== null && !pathArrayOpened) fail(`the document has no ${pathName()} array of records`)
 
   function oversize(): never {
-    return fail(
-      recStart,
-      `record ${index + 1} at byte ${recStart} is larger than ${opts.maxRecordBytes} bytes`,
-    )
+    return fail(`record ${index + 1} at byte ${recStart} is larger than ${opts.maxRecordBytes} bytes`)
   }
 
   function finishRecord(): JsonRecordResult {
@@ -260,7 +251,7 @@ export async function* readJsonRecordBatches(
     try {
       value = JSON.parse(text)
     } catch (err) {
-      return fail(at, `record ${i + 1} at byte ${at}: ${(err as Error).message}`)
+      return fail(`record ${i + 1} at byte ${at}: ${(err as Error).message}`)
     }
     return invalidUtf8
       ? { ok: true, value, index: i, offset: at, invalidUtf8 }

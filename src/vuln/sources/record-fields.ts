@@ -110,11 +110,12 @@ export function cpeName(v: unknown, field: string): string {
 }
 
 /** How a refused value is named in a message: clipped, as JSON. */
-export function quote(v: unknown): string {
+function quote(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v)
   return s.length > 40 ? `${s.slice(0, 40)}…` : s
 }
 
+/** A refused value's kind and size, for messages: `5028 characters`, `number`. */
 export function describe(v: unknown): string {
   return typeof v === 'string' ? `${v.length} characters` : v === null ? 'null' : typeof v
 }
