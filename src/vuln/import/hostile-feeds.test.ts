@@ -95,6 +95,26 @@ describe('vuln import: a broken file commits nothing', () => {
     )
   })
 
+  it('JVN XML: an element nested past 64 levels or over 4 MiB is refused, memory flat', async () => {
+    const doc = (inner: string) =>
+      `<?xml version="1.0"?><VULDEF-Document><Vulinfo><VulinfoID>JVNDB-2020-000001</VulinfoID>${inner}</Vulinfo></VULDEF-Document>`
+    const rss = process.memoryUsage().rss
+    const { s, held } = await importFresh([
+      file('deep.xml', doc(`${'<a>'.repeat(1000)}${'</a>'.repeat(1000)}`)),
+      file('huge.xml', doc('<a>'.repeat(20_000_000))),
+    ])
+    assert.ok(process.memoryUsage().rss - rss < 200 << 20, 'RSS grew by more than 200 MiB')
+    assert.equal(held, 0)
+    assert.match(
+      s.problems[0]?.message ?? '',
+      /^<Vulinfo> element 1 at char 38 nests deeper than 64 elements; nothing/,
+    )
+    assert.match(
+      s.problems[1]?.message ?? '',
+      /^<Vulinfo> element at char 38 is larger than 4194304 characters; nothing/,
+    )
+  })
+
   it('a shape that does not match the format it claims is an error', async () => {
     const kev = JSON.parse(kevJson.toString())
     const { s } = await importFresh([

@@ -14,6 +14,11 @@ import { isObject, type Json, obj, RecordRejected } from '../sources/record-fiel
 
 /** Arrays and objects open at once in a JSON feed; real feeds nest about 15. */
 const MAX_DEPTH = 64
+/**
+ * One JVN `<Vulinfo>`/`<item>` element at most (real ones are under 8 KiB): an XML element is
+ * held as one string while it is cut out, so its cap is far below the JSON record's 64 MiB.
+ */
+const MAX_XML_ELEMENT_CHARS = 4 * 1024 * 1024
 
 /** One record or file that could not be imported, with where it was. */
 export interface ImportProblem {
@@ -82,7 +87,7 @@ async function* rawRecords(
 ): AsyncGenerator<Raw[]> {
   if (format === 'jvn-vuldef' || format === 'jvn-rss') {
     const tag = format === 'jvn-vuldef' ? 'Vulinfo' : 'item'
-    for await (const r of readXmlRecords(chunks, tag, maxBytes)) {
+    for await (const r of readXmlRecords(chunks, tag, Math.min(maxBytes, MAX_XML_ELEMENT_CHARS))) {
       const pos = `record ${r.index + 1} at char ${r.offset}`
       yield [r.ok ? { ok: true, value: r.value, pos } : { ok: false, pos, message: r.message }]
     }

@@ -46,6 +46,28 @@ export function refuseDoctype(text: string): void {
     throw new Error(`XML with <!${m[1]}> is refused (entities are never expanded: XXE/billion-laughs guard)`)
 }
 
+/** Elements open at once inside one record; a JVN `Vulinfo` nests about 6. */
+const MAX_XML_DEPTH = 64
+
+/**
+ * Whether an element's text opens more than `max` elements at once, found before the parser
+ * (whose validator would hold a frame per level of a `<a><a><a>…` bomb) ever sees it.
+ */
+function xmlNestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    const next = text[i + 1]
+    if (next === '/') depth--
+    else if (next !== '!' && next !== '?') {
+      const end = text.indexOf('>', i)
+      if (end === -1) return false
+      if (text[end - 1] !== '/' && ++depth > max) return true
+      i = end
+    }
+  }
+  return false
+}
+
 /**
  * Cuts `<tag …>…</tag>` elements (not nested in themselves: JVN `Vulinfo`, RSS `item`) out of an
  * XML stream and parses each on its own, so a 2 GB feed never sits in memory. What breaks the
@@ -65,6 +87,7 @@ export async function* readXmlRecords(
   let buf = ''
   let base = 0 // char offset of buf[0]
   let index = 0
+  let closeFrom = 0 // where in buf the search for the pending element's closing tag resumes
   let sawDoctypeTail = ''
   const finish = function* (final: boolean): Generator<XmlRecordResult> {
     for (;;) {
@@ -77,7 +100,8 @@ export async function* readXmlRecords(
         buf = buf.slice(buf.length - keep)
         return
       }
-      closeRe.lastIndex = o.index
+      // resume the search for the closing tag where the last chunk's search ended: linear, not n²
+      closeRe.lastIndex = Math.max(o.index, closeFrom)
       const c = closeRe.exec(buf)
       if (!c) {
         if (buf.length - o.index > maxRecordChars)
@@ -86,14 +110,18 @@ export async function* readXmlRecords(
           )
         base += o.index
         buf = buf.slice(o.index)
+        closeFrom = Math.max(0, buf.length - tag.length - 256) // a closing tag may straddle chunks
         if (final && buf.length > 0)
           throw new Error(`input ends inside <${tag}> element ${index + 1} at char ${base} (truncated file?)`)
         return
       }
+      closeFrom = 0
       const end = c.index + c[0].length
       const text = buf.slice(o.index, end)
       const at = base + o.index
       const i = index++
+      if (xmlNestedDeeperThan(text, MAX_XML_DEPTH))
+        throw new Error(`<${tag}> element ${i + 1} at char ${at} nests deeper than ${MAX_XML_DEPTH} elements`)
       let value: unknown
       try {
         const items = (parser.parse(text, true) as Record<string, unknown>)[tag]
