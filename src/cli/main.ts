@@ -11,6 +11,31 @@ const program = new Command()
 
 for (const register of commands) register(program)
 
+/**
+ * An error no check anticipated: one line naming it, never a stack trace (which would show a
+ * user mamori's insides instead of what went wrong); MAMORI_DEBUG=1 prints the stack.
+ */
+function reportUnexpected(err: unknown): void {
+  const text =
+    err instanceof Error
+      ? process.env.MAMORI_DEBUG
+        ? (err.stack ?? err.message)
+        : `${err.name}: ${err.message.split('\n')[0]}`
+      : String(err)
+  process.stderr.write(`mamori: internal error: ${text.replace(/\p{Cc}(?<!\n)/gu, ' ')}\n`)
+  process.exitCode = 1
+}
+
+// a driver or socket error raised outside any awaited call must not end in Node's stack dump
+process.on('uncaughtException', (err) => {
+  reportUnexpected(err)
+  process.exit()
+})
+process.on('unhandledRejection', (err) => {
+  reportUnexpected(err)
+  process.exit()
+})
+
 try {
   await program.parseAsync(process.argv)
 } catch (err) {
@@ -21,7 +46,6 @@ try {
     process.stderr.write(`mamori: ${err.message}\n`)
     process.exitCode = err.exitCode
   } else {
-    process.stderr.write(`mamori: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
-    process.exitCode = 1
+    reportUnexpected(err)
   }
 }

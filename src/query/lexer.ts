@@ -38,6 +38,9 @@ export function lex(text: string): Token[] {
       `query is ${text.length} characters long; the limit is ${MAX_QUERY_LENGTH}`,
     )
   }
+  // no store can hold U+0000 in text (PostgreSQL refuses it): the same refusal on every dialect
+  const nul = text.indexOf('\u0000')
+  if (nul !== -1) throw syntaxError('U+0000 (NUL) cannot be searched for', nul)
   const tokens: Token[] = []
   let i = 0
   while (i < text.length) {

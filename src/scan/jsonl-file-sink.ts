@@ -3,14 +3,17 @@ import { createWriteStream, type WriteStream } from 'node:fs'
 import { MamoriError } from '../core/errors.js'
 import type { ScanRecord } from '../core/record.js'
 import type { RecordSink } from '../core/sink.js'
+import { DrainGate } from './drain-gate.js'
 
 /** Writes one JSON object per line to a file (appending), honouring the stream's back-pressure. */
 export class JsonlFileSink implements RecordSink {
   private readonly stream: WriteStream
   private failure: Error | undefined
+  private readonly drain: DrainGate
 
   constructor(readonly path: string) {
     this.stream = createWriteStream(path, { flags: 'a' })
+    this.drain = new DrainGate(this.stream)
     this.stream.on('error', (err) => {
       this.failure = err
     })
@@ -26,7 +29,10 @@ export class JsonlFileSink implements RecordSink {
 
   async write(record: ScanRecord): Promise<void> {
     this.check()
-    if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain')
+    if (this.stream.write(`${JSON.stringify(record)}\n`)) return
+    await this.drain.wait()
+    // an error instead of 'drain' was kept by the 'error' handler
+    this.check()
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,13 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto'
 import { MamoriError } from '../core/errors.js'
 import type { IPv4RangeSet } from '../scope/range-set.js'
-import { enforceScope, loopbackScope, type ResolvedTarget, type Scope } from '../scope/scope.js'
+import {
+  enforceDnsServers,
+  enforceScope,
+  loopbackScope,
+  type ResolvedTarget,
+  type Scope,
+} from '../scope/scope.js'
 import { loadScopeFile } from '../scope/scope-file.js'
 import { CyclicPermutation, parseShard, type Shard } from '../targets/cyclic-permutation.js'
 import { type PortSpec, parsePortSpec } from '../targets/port-spec.js'
@@ -74,6 +80,7 @@ export async function buildScanPlan(request: ScanRequest, resume?: ResumeState):
   }
   const seed = req.seed ?? randomInt(2 ** 31)
   const scope = req.scopeFile ? await loadScopeFile(req.scopeFile) : loopbackScope
+  enforceDnsServers(scope, req.dnsServers ?? [])
   const targets = await resolveTargets(req.targets, { dnsServers: req.dnsServers })
   const exclude = await resolveExcludes(req.exclude)
   const addresses = enforceScope(scope, targets, exclude)

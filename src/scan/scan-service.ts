@@ -3,7 +3,7 @@ import type { ConnectionLimits } from '../core/connection.js'
 import type { RecordSink } from '../core/sink.js'
 import type { DiscoveryOptions } from '../discovery/discovery.js'
 import { grabService } from '../grab/grab-service.js'
-import { appendAuditEntry, currentUser } from '../scope/audit-log.js'
+import { appendAuditEntry, currentUser, scannedSummary } from '../scope/audit-log.js'
 import { readResumeState } from '../targets/resume-state.js'
 import { enrichers } from './enrichers.js'
 import { DEFAULT_HOST_FUSION } from './host-fusion-stage.js'
@@ -41,6 +41,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
     scope: plan.scope.name,
     scope_file_hash: plan.scope.hash ?? null,
     targets: plan.request.targets,
+    scanned: scannedSummary(plan.addresses, plan.targets),
     ports: plan.request.ports,
     options: {
       exclude: plan.request.exclude,

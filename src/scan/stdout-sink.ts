@@ -1,12 +1,13 @@
 import type { ScanRecord } from '../core/record.js'
 import type { RecordSink } from '../core/sink.js'
+import { DrainGate } from './drain-gate.js'
 
 /** `--json`: one record per line on stdout, waiting when the pipe is full. */
 export class StdoutSink implements RecordSink {
+  private readonly drain = new DrainGate(process.stdout)
+
   async write(record: ScanRecord): Promise<void> {
-    if (!process.stdout.write(`${JSON.stringify(record)}\n`)) {
-      await new Promise<void>((resolve) => process.stdout.once('drain', resolve))
-    }
+    if (!process.stdout.write(`${JSON.stringify(record)}\n`)) await this.drain.wait()
   }
 
   async close(): Promise<void> {}

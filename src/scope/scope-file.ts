@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
+import { readBoundedFile } from '../core/bounded-input.js'
 import { MamoriError } from '../core/errors.js'
 import { parseAddressSpec } from './address-spec.js'
+import { parseIPv4 } from './ipv4.js'
 import { IPv4RangeSet } from './range-set.js'
 import { allowedByEntries, LOOPBACK, type Scope } from './scope.js'
 
@@ -21,6 +22,10 @@ export const scopeFileSchema = z.strictObject({
   cidrs: z.array(addressSpec).min(1),
   exclude: z.array(addressSpec).default([]),
   credential_audit: z.boolean().default(false),
+  /** DNS servers `--dns-server` may ask, when they are not inside `cidrs` */
+  dns_servers: z
+    .array(z.string().refine((s) => parseIPv4(s) !== undefined, { message: 'not an IPv4 address' }))
+    .default([]),
 })
 
 export type ScopeFile = z.infer<typeof scopeFileSchema>
@@ -29,12 +34,10 @@ export type ScopeFile = z.infer<typeof scopeFileSchema>
 export async function loadScopeFile(path: string): Promise<Scope> {
   let bytes: Buffer
   try {
-    bytes = await readFile(path)
+    // streamed with a cap: `--scope /dev/zero` is refused after 1 MiB, not after filling memory
+    bytes = await readBoundedFile(path, MAX_SCOPE_BYTES)
   } catch (err) {
     throw new MamoriError('ERR_SCOPE_FILE', `cannot read scope file ${path}: ${(err as Error).message}`)
-  }
-  if (bytes.length > MAX_SCOPE_BYTES) {
-    throw new MamoriError('ERR_SCOPE_FILE', `scope file ${path} is larger than ${MAX_SCOPE_BYTES} bytes`)
   }
   let doc: unknown
   try {
@@ -60,5 +63,8 @@ export async function loadScopeFile(path: string): Promise<Scope> {
     authorisedBy: file.authorised_by,
     credentialAudit: file.credential_audit,
     allowed,
+    dnsServers: IPv4RangeSet.of(
+      file.dns_servers.map((s) => [parseIPv4(s) as number, parseIPv4(s) as number]),
+    ),
   }
 }

@@ -172,6 +172,7 @@ test('the audit log gets one JSON line per scan, appended', async () => {
     scope: 'loopback',
     scope_file_hash: null,
     targets: ['127.16.0.0/24'],
+    scanned: { addresses: 256, ranges: ['127.16.0.0/24'], hostnames: {} },
     ports: 'iot',
     options: { rate: 5 },
   }

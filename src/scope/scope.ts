@@ -1,5 +1,5 @@
 import { MamoriError } from '../core/errors.js'
-import { formatIPv4 } from './ipv4.js'
+import { formatIPv4, parseIPv4 } from './ipv4.js'
 import { type IPv4Range, IPv4RangeSet } from './range-set.js'
 import { SPECIAL_RANGES, SPECIAL_SET, specialRangeOf } from './special-ranges.js'
 
@@ -20,6 +20,8 @@ export interface Scope {
   readonly credentialAudit: boolean
   /** Every address a scan may touch: loopback, plus the file's CIDRs minus its exclusions. */
   readonly allowed: IPv4RangeSet
+  /** DNS servers the file names (`dns_servers`) that may be asked although outside `allowed`. */
+  readonly dnsServers?: IPv4RangeSet
 }
 
 export const loopbackScope: Scope = {
@@ -46,6 +48,8 @@ export function allowedByEntries(entries: readonly IPv4RangeSet[]): IPv4RangeSet
 export interface ResolvedTarget {
   readonly text: string
   readonly addresses: IPv4RangeSet
+  /** The text was a hostname, and `addresses` is what it resolved to. */
+  readonly hostname?: true
 }
 
 /**
@@ -76,4 +80,27 @@ export function enforceScope(
   }
   // one merge at the end: a target list of 100,000 lines stays linear-logarithmic
   return IPv4RangeSet.of(all)
+}
+
+/**
+ * `--dns-server` values (`ip` or `ip:port`) must be in scope or named in the scope file's
+ * `dns_servers`: a query is a packet too. Run before any name is resolved.
+ */
+export function enforceDnsServers(scope: Scope, servers: readonly string[]): void {
+  for (const server of servers) {
+    const host = /^(\d[\d.]*)(?::\d{1,5})?$/.exec(server)?.[1]
+    const ip = host === undefined ? undefined : parseIPv4(host)
+    if (ip === undefined) {
+      throw new MamoriError(
+        'ERR_USAGE',
+        `bad DNS server ${JSON.stringify(server.slice(0, 100))}: expected an IPv4 address, optionally with :port`,
+      )
+    }
+    if (!scope.allowed.contains(ip) && !scope.dnsServers?.contains(ip)) {
+      throw new MamoriError(
+        'ERR_SCOPE_REFUSED',
+        `refused DNS server ${server}: it is outside scope ${scope.name}; name it in the scope file's dns_servers to use it`,
+      )
+    }
+  }
 }

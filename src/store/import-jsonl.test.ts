@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, it } from 'node:test'
 import type { ScanRecord } from '../core/record.js'
 import { parseQuery } from '../query/parser.js'
+import { runCli } from '../testing/cli-child.js'
 import { importJsonl, MAX_LINE_BYTES } from './import-jsonl.js'
 import { openStore } from './open-store.js'
 import { MAX_BANNER } from './record-schema.js'
@@ -114,5 +118,30 @@ describe('importJsonl', () => {
     assert.equal(r.badCount, 0)
     assert.equal(await store.count(parseQuery('scan:imp-big')), 12_000)
     await store.close()
+  })
+
+  it('`mamori import`: a line nested 5,000 levels deep is refused by line number, the 1,000 after it stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mamori-import-deep-'))
+    try {
+      const deep = JSON.stringify({ ...good(1, 'imp-deep'), data: 0 }).replace(
+        '"data":0',
+        `"data":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+      )
+      const rest = Array.from({ length: 1000 }, (_, i) =>
+        JSON.stringify({ ...good(1 + (i % 8), 'imp-deep'), ip: `127.30.60.${i & 255}`, port: 1000 + i }),
+      )
+      const file = join(dir, 'deep.jsonl')
+      writeFileSync(file, `${JSON.stringify(good(2, 'imp-deep'))}\n${deep}\n${rest.join('\n')}\n`)
+      const db = join(dir, 'store.db')
+      const r = await runCli(['import', '--db', db, file])
+      assert.equal(r.code, 2)
+      assert.equal(r.stderr, `${file}:2: too deeply nested (more than 64 levels of arrays and objects)\n`)
+      assert.equal(r.stdout, `${file}: 1001 stored, 0 already there, 1 bad lines skipped\n`)
+      const store = await openStore(db)
+      assert.equal(await store.count(parseQuery('scan:imp-deep')), 1001)
+      await store.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,12 +1,22 @@
+import { MamoriError } from '../core/errors.js'
 import type { FieldTerm, QueryAst, Term, Value } from '../query/ast.js'
 import { type FieldDef, fieldByName } from '../query/fields.js'
 import { addressIdRange, timeMs } from './record-row.js'
 
-/** Parameters collected while SQL text is built; `add` returns the dialect's placeholder. */
+/**
+ * Parameters collected while SQL text is built; `add` returns the dialect's placeholder. A
+ * string holding U+0000 is refused here, for every dialect alike: PostgreSQL text cannot hold
+ * it and its driver would fail with an error of its own (stored banners escape it first).
+ */
 export class Params {
   readonly values: unknown[] = []
   constructor(private readonly placeholder: (index: number) => string) {}
   add(value: unknown): string {
+    if (typeof value === 'string' && value.includes('\u0000'))
+      throw new MamoriError(
+        'ERR_QUERY_VALUE',
+        `the value ${JSON.stringify(value.slice(0, 40))} contains U+0000 (NUL)`,
+      )
     this.values.push(value)
     return this.placeholder(this.values.length)
   }

@@ -342,6 +342,27 @@ export function runStoreSuite(name: string, harness: StoreHarness): void {
       assert.deepEqual(await addrs(store, 'vuln:CVE-1'), [])
     })
 
+    it('U+0000 in a query or a scan id is a clear refusal (exit 2), the same on every dialect', async () => {
+      const refused = (code: string, message: RegExp) => (e: unknown) =>
+        isMamoriError(e) && e.code === code && e.exitCode === 2 && message.test(e.message)
+      for (const q of [
+        'banner:"a\u0000b"',
+        'product:x\u0000',
+        'login\u0000',
+        'net:127.30.0.0/16 -vendor:"\u0000"',
+      ]) {
+        await assert.rejects(
+          async () => store.search(parseQuery(q), { limit: 10 }),
+          refused('ERR_QUERY_SYNTAX', /^U\+0000 \(NUL\) cannot be searched for at column \d+$/),
+        )
+      }
+      await assert.rejects(
+        store.diff('scan-a\u0000', 'scan-b'),
+        refused('ERR_QUERY_VALUE', /contains U\+0000/),
+      )
+      assert.equal((await store.diff('scan-a', 'scan-b')).length > 0, true)
+    })
+
     it('injection attempts through every field are data, never SQL', async () => {
       const total = await store.count(parseQuery(''))
       const payloads = [

@@ -1,5 +1,5 @@
 import { lookup, Resolver } from 'node:dns/promises'
-import { readFile } from 'node:fs/promises'
+import { boundedFile, readLines } from '../core/bounded-input.js'
 import { MamoriError } from '../core/errors.js'
 import { parseAddressSpec } from '../scope/address-spec.js'
 import { parseIPv4 } from '../scope/ipv4.js'
@@ -7,6 +7,8 @@ import { type IPv4Range, IPv4RangeSet } from '../scope/range-set.js'
 import type { ResolvedTarget } from '../scope/scope.js'
 
 const MAX_LIST_BYTES = 16 * 1024 * 1024
+/** A target or exclusion line: a hostname is at most 253 characters, a range about 31. */
+const MAX_LIST_LINE = 1024
 const HOSTNAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
 
@@ -70,7 +72,7 @@ async function resolveOne(text: string, names: NameResolver): Promise<ResolvedTa
       `target ${text} has no IPv4 address (IPv6 scanning is not supported)`,
     )
   }
-  return { text, addresses: IPv4RangeSet.of(v4.map((ip) => [ip, ip])) }
+  return { text, addresses: IPv4RangeSet.of(v4.map((ip) => [ip, ip])), hostname: true }
 }
 
 /** `--exclude` values: CIDRs/ranges/addresses, or files of them (one per line). */
@@ -91,17 +93,26 @@ export async function resolveExcludes(specs: readonly string[]): Promise<IPv4Ran
   return IPv4RangeSet.of(ranges)
 }
 
+/**
+ * The entries of a list file (one per line, `#` comments), read as a bounded stream: a line over
+ * MAX_LIST_LINE bytes or a file over MAX_LIST_BYTES is refused as soon as it is seen, so
+ * `@/dev/zero` fails at once instead of filling memory.
+ */
 async function readList(path: string, what: string): Promise<string[]> {
-  let text: string
+  const out: string[] = []
   try {
-    const bytes = await readFile(path)
-    if (bytes.length > MAX_LIST_BYTES) throw new Error(`larger than ${MAX_LIST_BYTES} bytes`)
-    text = bytes.toString('utf8')
+    for await (const l of readLines(boundedFile(path, MAX_LIST_BYTES), MAX_LIST_LINE)) {
+      if (l.tooLong)
+        throw new MamoriError(
+          'ERR_TARGET_SYNTAX',
+          `${path}:${l.line}: ${what} line longer than ${MAX_LIST_LINE} bytes`,
+        )
+      const entry = l.text.replace(/#.*/, '').trim()
+      if (entry !== '') out.push(entry)
+    }
   } catch (err) {
+    if (err instanceof MamoriError) throw err
     throw new MamoriError('ERR_TARGET_SYNTAX', `cannot read ${what} file ${path}: ${(err as Error).message}`)
   }
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/#.*/, '').trim())
-    .filter((l) => l !== '')
+  return out
 }

@@ -63,6 +63,10 @@ test('bad input: a non-record line, a missing file and a non-loopback probe are 
   assert.equal(r.code, 2)
   assert.match(r.err, /bad.jsonl:1: a scan record needs protocol, port and data/)
   assert.equal(mamori(['fingerprint', 'explain', join(dir, 'missing.jsonl')]).code, 1)
+  // read as a bounded stream: an endless file is refused at its first over-long line
+  const endless = mamori(['fingerprint', 'explain', '/dev/zero'])
+  assert.equal(endless.code, 2)
+  assert.equal(endless.err, 'mamori: /dev/zero:1: line longer than 1 MiB\n')
   const probe = mamori(['fingerprint', 'probe', '192.0.2.1:80'])
   assert.equal(probe.code, 2)
   assert.match(probe.err, /loopback/)

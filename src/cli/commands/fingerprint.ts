@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
+import { boundedFile, readLines } from '../../core/bounded-input.js'
 import { MamoriError } from '../../core/errors.js'
 import type { ScanRecord } from '../../core/record.js'
 import { loadConfiguredEngine, resolveSources } from '../../fingerprint/default-engine.js'
@@ -21,34 +21,39 @@ const withSources = (cmd: Command) =>
       "nmap-service-probes to load (default $MAMORI_NMAP_PROBES, else nmap's; 'off' to skip)",
     )
 
-function readRecords(path: string): ScanRecord[] {
-  let text: string
+/** `explain` input: JSON lines, read as a bounded stream (1 MiB a line, 64 MiB in all). */
+async function readRecords(path: string): Promise<ScanRecord[]> {
+  const records: ScanRecord[] = []
+  const input = boundedFile(path === '-' ? '/dev/stdin' : path, 64 * 1024 * 1024)
   try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8')
+    for await (const { line, text, tooLong } of readLines(input, 1024 * 1024)) {
+      if (tooLong) throw new MamoriError('ERR_USAGE', `${path}:${line}: line longer than 1 MiB`)
+      if (text.trim()) records.push(parseRecord(text, `${path}:${line}`))
+    }
   } catch (err) {
+    if (err instanceof MamoriError) throw err
     throw new MamoriError('ERR_IO', `cannot read ${path}: ${(err as Error).message}`)
   }
-  const records: ScanRecord[] = []
-  for (const [i, line] of text.split('\n').entries()) {
-    if (!line.trim()) continue
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch {
-      throw new MamoriError('ERR_USAGE', `${path}:${i + 1}: not a JSON record`)
-    }
-    const r = value as Partial<ScanRecord>
-    if (
-      !r ||
-      typeof r !== 'object' ||
-      typeof r.protocol !== 'string' ||
-      typeof r.port !== 'number' ||
-      typeof r.data !== 'object'
-    )
-      throw new MamoriError('ERR_USAGE', `${path}:${i + 1}: a scan record needs protocol, port and data`)
-    records.push({ banner: '', status: 'success', ...r } as ScanRecord)
-  }
   return records
+}
+
+function parseRecord(line: string, where: string): ScanRecord {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    throw new MamoriError('ERR_USAGE', `${where}: not a JSON record`)
+  }
+  const r = value as Partial<ScanRecord>
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    typeof r.protocol !== 'string' ||
+    typeof r.port !== 'number' ||
+    typeof r.data !== 'object'
+  )
+    throw new MamoriError('ERR_USAGE', `${where}: a scan record needs protocol, port and data`)
+  return { banner: '', status: 'success', ...r } as ScanRecord
 }
 
 export function registerFingerprintCommand(program: Command): void {
@@ -91,8 +96,8 @@ export function registerFingerprintCommand(program: Command): void {
     .description('show which rules match the records in FILE (JSON lines, - for stdin) and why')
     .argument('<file>', 'scan records as JSON lines, or - for stdin')
     .option('--json', 'one explanation per line')
-    .action((file: string, opts: SourceOpts & { json?: boolean }) => {
-      const records = readRecords(file)
+    .action(async (file: string, opts: SourceOpts & { json?: boolean }) => {
+      const records = await readRecords(file)
       const engine = loadConfiguredEngine(opts)
       for (const record of records) {
         const { observations, explanations } = explainRecord(engine, record)

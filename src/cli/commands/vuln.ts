@@ -40,24 +40,32 @@ export function registerVulnCommand(program: Command): void {
         const summary = await importInputs(db, inputs, {
           onProblem: (p) =>
             process.stderr.write(
-              `mamori: ${p.file}: ${p.position}${p.id ? ` (${p.id})` : ''}: ${clean(p.message)}\n`,
+              `mamori: ${p.file}: ${p.position === 'file' ? '' : `${p.position}${p.id ? ` (${p.id})` : ''}: `}${clean(p.message)}\n`,
             ),
         })
         if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`)
         else {
           for (const f of summary.files)
-            process.stdout.write(`${f.name}: ${f.format ?? 'not read'}, ${f.records} records\n`)
+            process.stdout.write(
+              `${f.name}: ${f.format ?? 'unknown format'}, ${f.failed ? 'not imported' : `${f.records} records`}\n`,
+            )
           const k = summary.kev
           process.stdout.write(
             `imported ${summary.imported}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}` +
               (k.imported + k.updated + k.unchanged
                 ? `; KEV imported ${k.imported}, updated ${k.updated}, unchanged ${k.unchanged}`
                 : '') +
+              (summary.failedFiles ? `; ${summary.failedFiles} files not imported` : '') +
               '\n',
           )
         }
-        if (summary.failedFiles === summary.files.length) {
-          throw new MamoriError('ERR_VULN_IMPORT', 'no input could be read')
+        // what was read is committed; the exit status still tells scripts that input was refused
+        if (summary.failedFiles > 0 || summary.rejected > 0) {
+          const parts = [
+            summary.failedFiles ? `${summary.failedFiles} of ${summary.files.length} files not imported` : '',
+            summary.rejected ? `${summary.rejected} records rejected` : '',
+          ]
+          throw new MamoriError('ERR_VULN_IMPORT', parts.filter(Boolean).join(', '))
         }
       })
     })

@@ -92,9 +92,25 @@ export class VulnDb {
     }
   }
 
-  /** Runs fn in one transaction (imports batch records this way). */
+  /** Runs fn in one transaction (imports batch records this way; inside fileTransaction, a savepoint). */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)()
+  }
+
+  /**
+   * Runs an asynchronous fn (one streamed file) in one transaction: committed when it resolves,
+   * rolled back when it throws. Calls must not overlap (one import at a time per database).
+   */
+  async fileTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.#db.exec('BEGIN IMMEDIATE')
+    try {
+      const out = await fn()
+      this.#db.exec('COMMIT')
+      return out
+    } catch (err) {
+      this.#db.exec('ROLLBACK')
+      throw err
+    }
   }
 
   /**

@@ -1,7 +1,18 @@
-/** One record cut out of a JSON stream, or why it could not be read. */
+/**
+ * One record cut out of a JSON stream: its value, or why this record (and only it) is refused.
+ * `invalidUtf8` says its bytes were not valid UTF-8 (the value then holds U+FFFD where they were).
+ */
 export type JsonRecordResult =
-  | { ok: true; value: unknown; index: number; offset: number }
+  | { ok: true; value: unknown; index: number; offset: number; invalidUtf8?: true }
   | { ok: false; index: number; offset: number; message: string }
+
+/**
+ * The stream itself cannot be read as the document it claims to be (truncated, unbalanced,
+ * malformed, nested or sized past the limits, the wrong shape): nothing of it should be kept.
+ */
+export class JsonStreamError extends Error {
+  override name = 'JsonStreamError'
+}
 
 export interface JsonRecordOptions {
   /**
@@ -10,8 +21,10 @@ export interface JsonRecordOptions {
    * (a single document, JSON Lines, concatenated objects).
    */
   path: readonly string[] | null
-  /** A record above this size is rejected (and skipped) rather than held in memory. */
+  /** A record above this size ends the read (JsonStreamError) before it is held in memory. */
   maxRecordBytes: number
+  /** Arrays and objects open at once, counted from the document root; deeper ends the read. */
+  maxDepth: number
 }
 
 interface Frame {
@@ -31,10 +44,14 @@ const CLOSE_ARR = 0x5d
 const COLON = 0x3a
 const COMMA = 0x2c
 
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 /**
  * A bounded streaming reader: it scans bytes for structure only (strings, brackets), cuts out
- * each record's bytes and hands them to JSON.parse, so memory holds one record at a time and a
- * malformed record costs only itself. Offsets are byte offsets in the (decompressed) input.
+ * each record's bytes and hands them to JSON.parse, so memory holds one record at a time and
+ * nesting never grows past `maxDepth`. A record that is valid JSON but not an object is refused
+ * alone; anything that breaks the document (see JsonStreamError) is thrown. Offsets are byte
+ * offsets in the (decompressed) input.
  */
 export async function* readJsonRecords(
   source: AsyncIterable<Buffer>,
@@ -60,9 +77,14 @@ export async function* readJsonRecordBatches(
   let recStart = 0
   let recParts: Buffer[] = []
   let recBytes = 0
-  let recOversize = false
   let recChunkStart = -1 // index within the current chunk where the record (continues to) start
   const path = opts.path
+  let pathArrayOpened = false
+  let rootClosed = false
+  const fail = (message: string): never => {
+    throw new JsonStreamError(message)
+  }
+  const pathName = () => (path?.length ? `"${path.join('.')}"` : 'the document')
 
   const targetArrayOpen = (): boolean => {
     const top = stack[stack.length - 1]
@@ -108,6 +130,7 @@ export async function* readJsonRecordBatches(
         continue
       }
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue
+      if (rootClosed) fail(`content after the end of the document at byte ${base + i}`)
       const inRecord = recDepth >= 0
       if (!inRecord && (c === OPEN_OBJ || c === OPEN_ARR)) {
         const atRecordSlot = path === null ? stack.length === 0 : targetArrayOpen()
@@ -116,7 +139,6 @@ export async function* readJsonRecordBatches(
           recStart = base + i
           recParts = []
           recBytes = 0
-          recOversize = false
           recChunkStart = i
         }
       }
@@ -137,29 +159,30 @@ export async function* readJsonRecordBatches(
           }
           if (onPath && stack.length === path.length && c !== OPEN_ARR) onPath = false
         }
+        if (path !== null && recDepth < 0 && parent?.onPath && !parent.array) {
+          const depth = stack.length - 1
+          if (depth === path.length - 1 && parent.key === path[depth] && c !== OPEN_ARR)
+            fail(`${pathName()} is an object at byte ${base + i}, not an array of records`)
+        }
+        if (path !== null && stack.length === 0 && path.length === 0 && c !== OPEN_ARR)
+          fail('the document is an object, not an array of records')
+        if (stack.length >= opts.maxDepth)
+          fail(`nested deeper than ${opts.maxDepth} levels at byte ${base + i}`)
+        if (onPath && stack.length === path?.length) pathArrayOpened = true
         if (parent && !parent.array) parent.expectKey = false
         stack.push({ array: c === OPEN_ARR, onPath, expectKey: c === OPEN_OBJ })
         continue
       }
       if (c === CLOSE_OBJ || c === CLOSE_ARR) {
         const top = stack.pop()
-        if (!top || top.array !== (c === CLOSE_ARR)) {
-          out.push({
-            ok: false,
-            index,
-            offset: base + i,
-            message: `unbalanced "${String.fromCharCode(c)}" at byte ${base + i}`,
-          })
-          yield out
-          return
-        }
+        if (!top || top.array !== (c === CLOSE_ARR))
+          fail(`unbalanced "${String.fromCharCode(c)}" at byte ${base + i}`)
+        if (path !== null && stack.length === 0) rootClosed = true
         if (recDepth >= 0 && stack.length === recDepth) {
           // record complete
-          if (!recOversize) {
-            const part = chunk.subarray(recChunkStart, i + 1)
-            if (recBytes + part.length > opts.maxRecordBytes) recOversize = true
-            else recParts.push(part)
-          }
+          const part = chunk.subarray(recChunkStart, i + 1)
+          if (recBytes + part.length > opts.maxRecordBytes) oversize()
+          recParts.push(part)
           out.push(finishRecord())
           recDepth = -1
           recChunkStart = -1
@@ -188,13 +211,11 @@ export async function* readJsonRecordBatches(
         i = j - 1
       }
     }
-    if (recDepth >= 0 && !recOversize) {
+    if (recDepth >= 0) {
       const part = chunk.subarray(recChunkStart)
       recBytes += part.length
-      if (recBytes > opts.maxRecordBytes) {
-        recOversize = true
-        recParts = []
-      } else recParts.push(Buffer.from(part))
+      if (recBytes > opts.maxRecordBytes) oversize()
+      recParts.push(Buffer.from(part))
     }
     base += n
     if (out.length) {
@@ -202,45 +223,38 @@ export async function* readJsonRecordBatches(
       out = []
     }
   }
-  if (recDepth >= 0) {
-    out.push({
-      ok: false,
-      index,
-      offset: recStart,
-      message: `input ends inside record ${index + 1} that starts at byte ${recStart} (truncated file?)`,
-    })
-  } else if (stack.length > 0 || inString) {
-    out.push({
-      ok: false,
-      index,
-      offset: base,
-      message: `input ends at byte ${base} before the document is closed (truncated file?)`,
-    })
-  }
   if (out.length) yield out
+  if (recDepth >= 0)
+    fail(`input ends inside record ${index + 1} that starts at byte ${recStart} (truncated file?)`)
+  if (stack.length > 0 || inString)
+    fail(`input ends at byte ${base} before the document is closed (truncated file?)`)
+  if (path !== null && !pathArrayOpened) fail(`the document has no ${pathName()} array of records`)
+
+  function oversize(): never {
+    return fail(`record ${index + 1} at byte ${recStart} is larger than ${opts.maxRecordBytes} bytes`)
+  }
 
   function finishRecord(): JsonRecordResult {
     const at = recStart
     const i = index++
-    if (recOversize) {
-      return {
-        ok: false,
-        index: i,
-        offset: at,
-        message: `record ${i + 1} at byte ${at} is larger than ${opts.maxRecordBytes} bytes`,
-      }
-    }
-    const text = Buffer.concat(recParts).toString('utf8')
+    const bytes = Buffer.concat(recParts)
     recParts = []
+    let text: string
+    let invalidUtf8 = false
     try {
-      return { ok: true, value: JSON.parse(text), index: i, offset: at }
-    } catch (err) {
-      return {
-        ok: false,
-        index: i,
-        offset: at,
-        message: `record ${i + 1} at byte ${at}: ${(err as Error).message}`,
-      }
+      text = utf8.decode(bytes)
+    } catch {
+      text = bytes.toString('utf8')
+      invalidUtf8 = true
     }
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (err) {
+      return fail(`record ${i + 1} at byte ${at}: ${(err as Error).message}`)
+    }
+    return invalidUtf8
+      ? { ok: true, value, index: i, offset: at, invalidUtf8 }
+      : { ok: true, value, index: i, offset: at }
   }
 }

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder'
 import { XMLParser } from 'fast-xml-parser'
 
 export type XmlRecordResult =
@@ -47,23 +46,48 @@ export function refuseDoctype(text: string): void {
     throw new Error(`XML with <!${m[1]}> is refused (entities are never expanded: XXE/billion-laughs guard)`)
 }
 
+/** Elements open at once inside one record; a JVN `Vulinfo` nests about 6. */
+const MAX_XML_DEPTH = 64
+
+/**
+ * Whether an element's text opens more than `max` elements at once, found before the parser
+ * (whose validator would hold a frame per level of a `<a><a><a>…` bomb) ever sees it.
+ */
+function xmlNestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    const next = text[i + 1]
+    if (next === '/') depth--
+    else if (next !== '!' && next !== '?') {
+      const end = text.indexOf('>', i)
+      if (end === -1) return false
+      if (text[end - 1] !== '/' && ++depth > max) return true
+      i = end
+    }
+  }
+  return false
+}
+
 /**
  * Cuts `<tag …>…</tag>` elements (not nested in themselves: JVN `Vulinfo`, RSS `item`) out of an
- * XML stream and parses each on its own, so a 2 GB feed never sits in memory and one malformed
- * element is rejected alone. Offsets are character offsets in the decoded text.
+ * XML stream and parses each on its own, so a 2 GB feed never sits in memory. What breaks the
+ * document (invalid UTF-8, a malformed or oversized element, a truncation) is thrown: nothing of
+ * such a file is kept. Offsets are character offsets in the decoded text.
  */
 export async function* readXmlRecords(
   source: AsyncIterable<Buffer>,
   tag: string,
   maxRecordChars: number,
 ): AsyncGenerator<XmlRecordResult> {
-  const decoder = new StringDecoder('utf8')
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  let bytesRead = 0
   const parser = makeXmlParser()
   const open = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${tag}(?=[\\s>/])`, 'g')
   const closeRe = new RegExp(`</(?:[A-Za-z_][\\w.-]*:)?${tag}\\s*>`, 'g')
   let buf = ''
   let base = 0 // char offset of buf[0]
   let index = 0
+  let closeFrom = 0 // where in buf the search for the pending element's closing tag resumes
   let sawDoctypeTail = ''
   const finish = function* (final: boolean): Generator<XmlRecordResult> {
     for (;;) {
@@ -76,57 +100,60 @@ export async function* readXmlRecords(
         buf = buf.slice(buf.length - keep)
         return
       }
-      closeRe.lastIndex = o.index
+      // resume the search for the closing tag where the last chunk's search ended: linear, not n²
+      closeRe.lastIndex = Math.max(o.index, closeFrom)
       const c = closeRe.exec(buf)
       if (!c) {
-        if (buf.length - o.index > maxRecordChars) {
-          yield {
-            ok: false,
-            index: index++,
-            offset: base + o.index,
-            message: `<${tag}> element at char ${base + o.index} is larger than ${maxRecordChars} characters`,
-          }
-          base += buf.length
-          buf = ''
-          return
-        }
+        if (buf.length - o.index > maxRecordChars)
+          throw new Error(
+            `<${tag}> element at char ${base + o.index} is larger than ${maxRecordChars} characters`,
+          )
         base += o.index
         buf = buf.slice(o.index)
-        if (final && buf.length > 0) {
-          yield {
-            ok: false,
-            index: index++,
-            offset: base,
-            message: `input ends inside <${tag}> element ${index} at char ${base} (truncated file?)`,
-          }
-        }
+        closeFrom = Math.max(0, buf.length - tag.length - 256) // a closing tag may straddle chunks
+        if (final && buf.length > 0)
+          throw new Error(`input ends inside <${tag}> element ${index + 1} at char ${base} (truncated file?)`)
         return
       }
+      closeFrom = 0
       const end = c.index + c[0].length
       const text = buf.slice(o.index, end)
       const at = base + o.index
       const i = index++
+      if (xmlNestedDeeperThan(text, MAX_XML_DEPTH))
+        throw new Error(`<${tag}> element ${i + 1} at char ${at} nests deeper than ${MAX_XML_DEPTH} elements`)
+      let value: unknown
       try {
-        const parsed = parser.parse(text, true) as Record<string, unknown>
-        const items = parsed[tag]
-        const value = Array.isArray(items) ? items[0] : items
-        if (typeof value !== 'object' || value === null) throw new Error('empty element')
-        yield { ok: true, value: value as Record<string, unknown>, index: i, offset: at }
+        const items = (parser.parse(text, true) as Record<string, unknown>)[tag]
+        value = Array.isArray(items) ? items[0] : items
       } catch (err) {
         const msg = (err as Error).message.split('\n')[0]
-        yield { ok: false, index: i, offset: at, message: `<${tag}> element ${i + 1} at char ${at}: ${msg}` }
+        throw new Error(`<${tag}> element ${i + 1} at char ${at} is not well-formed XML: ${msg}`)
       }
+      if (typeof value === 'object' && value !== null)
+        yield { ok: true, value: value as Record<string, unknown>, index: i, offset: at }
+      else
+        yield { ok: false, index: i, offset: at, message: `<${tag}> element ${i + 1} at char ${at} is empty` }
       base += end
       buf = buf.slice(end)
     }
   }
+  const decode = (chunk?: Buffer): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode()
+    } catch {
+      throw new Error(`invalid UTF-8 in bytes ${bytesRead}-${bytesRead + (chunk?.length ?? 0)} of the XML`)
+    } finally {
+      bytesRead += chunk?.length ?? 0
+    }
+  }
   for await (const chunk of source) {
-    const text = decoder.write(chunk)
+    const text = decode(chunk)
     refuseDoctype(sawDoctypeTail + text)
     sawDoctypeTail = text.slice(-16)
     buf += text
     yield* finish(false)
   }
-  buf += decoder.end()
+  buf += decode()
   yield* finish(true)
 }

@@ -2,6 +2,7 @@ import type { AffectedProduct, AffectedVersion, CvssSet, VulnRecord } from '../m
 import {
   arr,
   CVE_ID,
+  cpeName,
   englishText,
   isoTime,
   type Json,
@@ -29,8 +30,8 @@ function productTree(tree: Json): Map<string, CsafProduct> {
     if (!id) return
     const helper = obj(fpn.product_identification_helper)
     const p: CsafProduct = { ...ctx }
-    const cpe = str(helper.cpe, 1024)
-    if (cpe) p.cpe = cpe
+    if (helper.cpe !== undefined)
+      p.cpe = cpeName(helper.cpe, `product ${id} product_identification_helper.cpe`)
     if (!p.product) p.product = str(fpn.name, 300)
     out.set(id, p)
   }
@@ -91,7 +92,7 @@ export function fromCsaf(doc: Json): VulnRecord[] {
   const trackingId = str(tracking.id, 200)
   if (!trackingId) throw new RecordRejected(undefined, 'missing document.tracking.id')
   if (!str(document.csaf_version, 10)) throw new RecordRejected(trackingId, 'missing document.csaf_version')
-  const modified = isoTime(tracking.current_release_date)
+  const modified = isoTime(tracking.current_release_date, 'document.tracking.current_release_date')
   if (!modified)
     throw new RecordRejected(trackingId, 'missing or invalid document.tracking.current_release_date')
   const products = productTree(obj(doc.product_tree))
@@ -117,11 +118,11 @@ export function fromCsaf(doc: Json): VulnRecord[] {
       const cvss: CvssSet = {}
       for (const s of arr(v.scores).map(obj)) {
         const v3 = obj(s.cvss_v3)
-        const s3 = score(v3.baseScore, v3.vectorString, v3.baseSeverity)
+        const s3 = score(v3.baseScore, v3.vectorString, v3.baseSeverity, 'scores.cvss_v3')
         const key = v3.version === '3.0' ? 'v30' : 'v31'
         if (s3 && !cvss[key]) cvss[key] = s3
         const v2 = obj(s.cvss_v2)
-        const s2 = score(v2.baseScore, v2.vectorString, undefined)
+        const s2 = score(v2.baseScore, v2.vectorString, undefined, 'scores.cvss_v2')
         if (s2 && !cvss.v2) cvss.v2 = s2
       }
       const rec: VulnRecord = {
@@ -140,7 +141,7 @@ export function fromCsaf(doc: Json): VulnRecord[] {
         'text',
       )
       if (description) rec.description = description
-      const published = isoTime(tracking.initial_release_date)
+      const published = isoTime(tracking.initial_release_date, 'document.tracking.initial_release_date')
       if (published) rec.published = published
       return rec
     })

@@ -1,6 +1,7 @@
 import type { AffectedProduct, AffectedVersion, CvssSet, VulnRecord } from '../model.js'
 import {
   arr,
+  cpeName,
   englishText,
   isoTime,
   type Json,
@@ -41,7 +42,7 @@ function product(a: Json): AffectedProduct | undefined {
   const name = str(a.product, 300) ?? str(a.packageName, 300)
   if (vendor && vendor.toLowerCase() !== 'n/a') p.vendor = vendor
   if (name && name.toLowerCase() !== 'n/a') p.product = name
-  const cpes = arr(a.cpes).filter((c): c is string => typeof c === 'string' && c.length < 1024)
+  const cpes = arr(a.cpes).map((c) => cpeName(c, 'affected.cpes'))
   if (cpes.length) p.cpes = cpes
   const versions = arr(a.versions)
     .map((v) => version(obj(v)))
@@ -64,7 +65,7 @@ function metrics(list: unknown, into: CvssSet): void {
     for (const [key, field] of pairs) {
       const d = obj(m[field])
       if (into[key] || !('baseScore' in d)) continue
-      const s = score(d.baseScore, d.vectorString, d.baseSeverity)
+      const s = score(d.baseScore, d.vectorString, d.baseSeverity, `metrics.${field}`)
       if (s) into[key] = s
     }
   }
@@ -83,9 +84,9 @@ export function fromCve5(rec: Json): VulnRecord {
     const cna = obj(containers.cna)
     const adp = arr(containers.adp).map(obj)
     const modified =
-      isoTime(meta.dateUpdated) ??
-      isoTime(obj(cna.providerMetadata).dateUpdated) ??
-      isoTime(meta.datePublished)
+      isoTime(meta.dateUpdated, 'cveMetadata.dateUpdated') ??
+      isoTime(obj(cna.providerMetadata).dateUpdated, 'containers.cna.providerMetadata.dateUpdated') ??
+      isoTime(meta.datePublished, 'cveMetadata.datePublished')
     if (!modified) throw new RecordRejected(id, 'no dateUpdated or datePublished')
     const cvss: CvssSet = {}
     metrics(cna.metrics, cvss)
@@ -114,7 +115,7 @@ export function fromCve5(rec: Json): VulnRecord {
         .filter((u): u is string => !!u)
         .slice(0, 20),
     }
-    const published = isoTime(meta.datePublished)
+    const published = isoTime(meta.datePublished, 'cveMetadata.datePublished')
     if (published) out.published = published
     const title = str(cna.title, 500)
     if (title) out.title = title

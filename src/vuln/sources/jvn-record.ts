@@ -26,6 +26,7 @@ function cvssItems(list: unknown, into: CvssSet): void {
       text(c.Base) ?? c['@_score'],
       text(c.Vector) ?? c['@_vector'],
       text(c.Severity) ?? c['@_severity'],
+      `CVSS ${version}`,
     )
     if (!s) continue
     const key = version.startsWith('4')
@@ -76,7 +77,9 @@ export function fromJvnVuldef(v: Json): VulnRecord[] {
   const id = text(v.VulinfoID)?.trim()
   if (!id || !JVNDB_ID.test(id)) throw new RecordRejected(id?.slice(0, 40), 'missing or invalid VulinfoID')
   const data = obj(v.VulinfoData)
-  const modified = isoTime(text(data.DateLastUpdated)) ?? isoTime(text(data.DateFirstPublished))
+  const modified =
+    isoTime(text(data.DateLastUpdated), 'DateLastUpdated') ??
+    isoTime(text(data.DateFirstPublished), 'DateFirstPublished')
   if (!modified) throw new RecordRejected(id, 'missing DateLastUpdated')
   const affected: AffectedProduct[] = []
   for (const item of arr(obj(data.Affected).AffectedItem).map(obj)) {
@@ -110,7 +113,7 @@ export function fromJvnVuldef(v: Json): VulnRecord[] {
     affected,
     title: text(data.Title),
     description: text(obj(data.VulinfoDescription).Overview),
-    published: isoTime(text(data.DateFirstPublished)),
+    published: isoTime(text(data.DateFirstPublished), 'DateFirstPublished'),
   })
 }
 
@@ -119,7 +122,10 @@ export function fromJvnRss(item: Json): VulnRecord[] {
   const id = text(item.identifier)?.trim()
   if (!id || !JVNDB_ID.test(id))
     throw new RecordRejected(id?.slice(0, 40), 'missing or invalid sec:identifier')
-  const modified = isoTime(text(item.modified)) ?? isoTime(text(item.issued)) ?? isoTime(text(item.date))
+  const modified =
+    isoTime(text(item.modified), 'dcterms:modified') ??
+    isoTime(text(item.issued), 'dcterms:issued') ??
+    isoTime(text(item.date), 'dc:date')
   if (!modified) throw new RecordRejected(id, 'missing dcterms:modified')
   const aliases = new Set<string>()
   for (const r of arr(item.references).map(obj)) {
@@ -145,6 +151,6 @@ export function fromJvnRss(item: Json): VulnRecord[] {
     affected,
     title: text(item.title),
     description: text(item.description),
-    published: isoTime(text(item.issued)),
+    published: isoTime(text(item.issued), 'dcterms:issued'),
   })
 }

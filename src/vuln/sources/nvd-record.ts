@@ -1,6 +1,8 @@
 import type { ConfigNode, CpeMatchEntry, CvssSet, VulnRecord } from '../model.js'
 import {
   arr,
+  cpeName,
+  describe,
   englishText,
   isoTime,
   type Json,
@@ -13,10 +15,6 @@ import {
 
 const MAX_DEPTH = 8
 const MAX_VERSION = 200
-
-function describe(v: unknown): string {
-  return typeof v === 'string' ? `${v.length} characters` : typeof v
-}
 
 function bounds(m: Json, entry: CpeMatchEntry): CpeMatchEntry {
   for (const k of [
@@ -38,9 +36,7 @@ function bounds(m: Json, entry: CpeMatchEntry): CpeMatchEntry {
 }
 
 function cpeMatch(m: Json, criteriaKey: 'criteria' | 'cpe23Uri'): CpeMatchEntry | undefined {
-  const criteria = str(m[criteriaKey], 1024)
-  if (!criteria) return undefined
-  return bounds(m, { vulnerable: m.vulnerable === true, criteria })
+  return bounds(m, { vulnerable: m.vulnerable === true, criteria: cpeName(m[criteriaKey], criteriaKey) })
 }
 
 function operator(v: unknown): 'AND' | 'OR' {
@@ -87,17 +83,17 @@ function pickMetric(list: unknown): Json | undefined {
 
 function cvss20(metrics: Json): CvssSet {
   const out: CvssSet = {}
-  const set = (key: keyof CvssSet, list: unknown, v2 = false) => {
-    const m = pickMetric(list)
+  const set = (key: keyof CvssSet, field: string, v2 = false) => {
+    const m = pickMetric(metrics[field])
     if (!m) return
     const d = obj(m.cvssData)
-    const s = score(d.baseScore, d.vectorString, v2 ? m.baseSeverity : d.baseSeverity)
+    const s = score(d.baseScore, d.vectorString, v2 ? m.baseSeverity : d.baseSeverity, `metrics.${field}`)
     if (s) out[key] = s
   }
-  set('v40', metrics.cvssMetricV40)
-  set('v31', metrics.cvssMetricV31)
-  set('v30', metrics.cvssMetricV30)
-  set('v2', metrics.cvssMetricV2, true)
+  set('v40', 'cvssMetricV40')
+  set('v31', 'cvssMetricV31')
+  set('v30', 'cvssMetricV30')
+  set('v2', 'cvssMetricV2', true)
   return out
 }
 
@@ -112,7 +108,7 @@ function references(list: unknown, key: string): string[] {
 export function fromNvd20(cve: Json): VulnRecord {
   const id = requireCveId(cve.id, 'id')
   try {
-    const modified = isoTime(cve.lastModified)
+    const modified = isoTime(cve.lastModified, 'lastModified')
     if (!modified) throw new RecordRejected(id, 'missing or invalid lastModified')
     const rec: VulnRecord = {
       id,
@@ -124,7 +120,7 @@ export function fromNvd20(cve: Json): VulnRecord {
       affected: [],
       references: references(cve.references, 'url'),
     }
-    const published = isoTime(cve.published)
+    const published = isoTime(cve.published, 'published')
     if (published) rec.published = published
     const description = englishText(cve.descriptions)
     if (description) rec.description = description
@@ -144,16 +140,16 @@ export function fromNvd11(item: Json): VulnRecord {
   const meta = obj(obj(item.cve).CVE_data_meta)
   const id = requireCveId(meta.ID, 'cve.CVE_data_meta.ID')
   try {
-    const modified = isoTime(item.lastModifiedDate)
+    const modified = isoTime(item.lastModifiedDate, 'lastModifiedDate')
     if (!modified) throw new RecordRejected(id, 'missing or invalid lastModifiedDate')
     const impact = obj(item.impact)
     const cvss: CvssSet = {}
     const v3 = obj(obj(impact.baseMetricV3).cvssV3)
-    const s3 = score(v3.baseScore, v3.vectorString, v3.baseSeverity)
+    const s3 = score(v3.baseScore, v3.vectorString, v3.baseSeverity, 'impact.baseMetricV3.cvssV3')
     if (s3) cvss[v3.version === '3.0' ? 'v30' : 'v31'] = s3
     const m2 = obj(impact.baseMetricV2)
     const v2 = obj(m2.cvssV2)
-    const s2 = score(v2.baseScore, v2.vectorString, m2.severity)
+    const s2 = score(v2.baseScore, v2.vectorString, m2.severity, 'impact.baseMetricV2')
     if (s2) cvss.v2 = s2
     const rec: VulnRecord = {
       id,
@@ -165,7 +161,7 @@ export function fromNvd11(item: Json): VulnRecord {
       affected: [],
       references: references(obj(obj(item.cve).references).reference_data, 'url'),
     }
-    const published = isoTime(item.publishedDate)
+    const published = isoTime(item.publishedDate, 'publishedDate')
     if (published) rec.published = published
     const description = englishText(obj(obj(item.cve).description).description_data)
     if (description) rec.description = description
