@@ -56,8 +56,14 @@ export class BusyboxShell {
     if (!command.redirect || r.exit) return r
     const { file, append } = command.redirect
     if (file === '/dev/null') return { ...r, out: Buffer.alloc(0) }
-    if (!this.#ctx.fs.write(file, r.out, append))
-      return { out: Buffer.from(`-sh: can't create ${file}: nonexistent directory\n`, 'latin1'), status: 1 }
+    if (!this.#ctx.fs.write(file, r.out, append)) {
+      const why = !this.#ctx.fs.isDir(parentOf(this.#ctx.fs.resolve(file)))
+        ? 'nonexistent directory'
+        : this.#ctx.fs.writable(file)
+          ? 'No space left on device'
+          : 'Read-only file system'
+      return { out: Buffer.from(`-sh: can't create ${file}: ${why}\n`, 'latin1'), status: 1 }
+    }
     return { ...r, out: Buffer.alloc(0) }
   }
 
@@ -111,4 +117,9 @@ export class BusyboxShell {
       `Currently defined functions:\n${rows.join(',\n')}\n\n`
     )
   }
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/')
+  return i <= 0 ? '/' : path.slice(0, i)
 }

@@ -47,6 +47,8 @@ export class SessionFs {
   readonly #dirs = new Set<string>(['/'])
   readonly #written = new Map<string, Buffer>()
   readonly #removed = new Set<string>()
+  /** Mount points and whether they are writable; the last line for a mount point wins, as in the kernel. */
+  readonly #mounts = new Map<string, boolean>()
   #writtenBytes = 0
 
   constructor(profile: DeviceProfile) {
@@ -55,6 +57,11 @@ export class SessionFs {
     for (const [path, text] of Object.entries(profile.files)) this.#addBase(path, Buffer.from(text, 'utf8'))
     this.#addBase('/proc/cpuinfo', Buffer.from(profile.cpuinfo, 'utf8'))
     this.#addBase('/proc/mounts', Buffer.from(profile.mounts, 'utf8'))
+    for (const line of profile.mounts.split('\n')) {
+      const [, dir, type, options] = line.split(' ')
+      if (dir && options)
+        this.#mounts.set(dir, options.split(',').includes('rw') && type !== 'proc' && type !== 'sysfs')
+    }
     for (const dir of ['/tmp', '/var', '/dev', '/root', '/mnt', '/usr', '/sbin', '/lib']) this.#dirs.add(dir)
   }
 
@@ -85,10 +92,25 @@ export class SessionFs {
     return this.#dirs.has(p) && !this.#removed.has(p)
   }
 
-  /** Writes (or appends to) a file; false when the directory is missing or the session's quota is spent. */
+  /** Whether the file system holding `path` is mounted read-write (the deepest mount point decides). */
+  writable(path: string): boolean {
+    const p = this.resolve(path)
+    let best = ''
+    let rw = true
+    for (const [dir, writable] of this.#mounts) {
+      const inside = dir === '/' || p === dir || p.startsWith(`${dir}/`)
+      if (inside && dir.length >= best.length) {
+        best = dir
+        rw = writable
+      }
+    }
+    return rw
+  }
+
+  /** Writes (or appends to) a file; false when the directory is missing or read-only, or the quota is spent. */
   write(path: string, bytes: Buffer, append = false): boolean {
     const p = this.resolve(path)
-    if (!this.isDir(parent(p)) || this.isDir(p)) return false
+    if (!this.isDir(parent(p)) || this.isDir(p) || !this.writable(p)) return false
     const before = append ? (this.read(p) ?? Buffer.alloc(0)) : Buffer.alloc(0)
     const isNew = !this.#written.has(p)
     if (isNew && this.#written.size >= MAX_FILES) return false
