@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { registerDemoCommand } from './demo.js'
 import { registerDiffCommand } from './diff.js'
 import { registerFingerprintCommand } from './fingerprint.js'
+import { registerHoneypotCommand } from './honeypot.js'
 import { registerHostCommand } from './host.js'
 import { registerImportCommand } from './import.js'
 import { registerLabCommand } from './lab.js'
@@ -27,4 +28,5 @@ export const commands: RegisterCommand[] = [
   registerLabCommand,
   registerVulnCommand,
   registerFingerprintCommand,
+  registerHoneypotCommand,
 ]
