@@ -15,6 +15,7 @@ import { openSensorStore } from '../../store/sensors/sql-sensor-store.js'
 export function registerHoneypotCommand(program: Command): void {
   const cmd = program
     .command('honeypot')
+    .enablePositionalOptions()
     .description(
       'run a Mirai-aware telnet honeypot until SIGINT/SIGTERM (nothing sent to it is run or fetched)',
     )
@@ -121,14 +122,12 @@ export function registerHoneypotCommand(program: Command): void {
     .description('source addresses the honeypot saw, with their family, confidence and deciding features')
     .option('--db <store>', 'SQLite file or postgres:// URL (default $MAMORI_DB or ./mamori.db)')
     .option('--json', 'one JSON object per source')
-    .action(async (opts, sub: Command) => {
-      // `honeypot` has --db and --json too: commander hands them to the parent when written after `sources`
-      const all = { ...sub.parent?.opts(), ...opts }
-      const store = await openSensorStore(all.db ?? defaultStoreSpec())
+    .action(async (opts) => {
+      const store = await openSensorStore(opts.db ?? defaultStoreSpec())
       try {
         const rows = await store.sources({ kind: 'honeypot' })
         process.stdout.write(
-          all.json
+          opts.json
             ? rows.map((r) => `${JSON.stringify(r)}\n`).join('')
             : sourcesTable(rows, process.stdout.isTTY === true),
         )

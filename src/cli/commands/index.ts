@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerDarknetCommand } from './darknet.js'
 import { registerDemoCommand } from './demo.js'
 import { registerDiffCommand } from './diff.js'
 import { registerFingerprintCommand } from './fingerprint.js'
@@ -29,4 +30,5 @@ export const commands: RegisterCommand[] = [
   registerVulnCommand,
   registerFingerprintCommand,
   registerHoneypotCommand,
+  registerDarknetCommand,
 ]
