@@ -6,7 +6,7 @@ import { formatIPv4 } from '../scope/ipv4.js'
 import type { SourceVerdict } from '../store/sensors/sensor-store.js'
 import { type DarknetCounters, darknetVerdict } from './darknet-verdict.js'
 import { readCapture } from './pcap-reader.js'
-import { SynTally, type TallyStats } from './syn-tally.js'
+import { distinctDestinations, SynTally, type TallyStats } from './syn-tally.js'
 
 /** One source of unsolicited SYNs with its verdict. */
 export interface DarknetSource extends SourceVerdict {
@@ -42,13 +42,19 @@ export async function analyseCapture(
     throw new MamoriError('ERR_IMPORT', `cannot read ${file}: ${(err as Error).message}`)
   }
   const raw = createReadStream(file, { highWaterMark: 1 << 20 })
-  let read = 0
-  raw.on('data', (d) => {
-    read += d.length
-    o.onProgress?.(size ? read / size : 1)
-  })
+  const onProgress = o.onProgress
+  const counted = onProgress
+    ? (async function* () {
+        let read = 0
+        for await (const chunk of raw) {
+          read += (chunk as Buffer).length
+          onProgress(size ? read / size : 1)
+          yield chunk as Buffer
+        }
+      })()
+    : raw
   const tally = new SynTally(o.blocks ? { blocks: o.blocks } : {})
-  const result = await readCapture(file, await decompressed(file, raw), tally.packet)
+  const result = await readCapture(file, await decompressed(file, counted), tally.packet)
   const sources = tally.sources().map((t): DarknetSource => {
     const counters: DarknetCounters = {
       syns: t.syns,
@@ -56,7 +62,7 @@ export async function analyseCapture(
       port23: t.port23,
       port2323: t.port2323,
       other_ports: t.otherPorts,
-      dests: t.dests.size,
+      dests: distinctDestinations(t),
       span_ms: t.last - t.first,
     }
     return {
@@ -68,12 +74,12 @@ export async function analyseCapture(
       counters,
     }
   })
-  sources.sort((a, b) => b.packets - a.packets || a.ip.localeCompare(b.ip))
+  sources.sort((a, b) => b.packets - a.packets || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0))
   return { file, format: result.format, bytes: result.bytes, stats: tally.stats, sources }
 }
 
 /** The file's bytes, gunzipped when they start with the gzip magic (whatever the name says). */
-async function decompressed(file: string, raw: Readable): Promise<AsyncIterable<Buffer>> {
+async function decompressed(file: string, raw: AsyncIterable<Buffer>): Promise<AsyncIterable<Buffer>> {
   const it = raw[Symbol.asyncIterator]()
   let first: IteratorResult<Buffer>
   try {

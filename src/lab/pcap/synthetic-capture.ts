@@ -63,7 +63,8 @@ export function* syntheticPackets(
   ]
   // packets per kind: bots and scanners dominate a telescope's TCP, backscatter and UDP are a trickle
   const share: Record<SourceKind, number> = { mirai: 0.55, scanner: 0.37, backscatter: 0.05, noise: 0.03 }
-  const byKind = (k: SourceKind) => sources.filter((s) => s.kind === k)
+  const pools = new Map<SourceKind, Source[]>()
+  for (const s of sources) pools.set(s.kind, [...(pools.get(s.kind) ?? []), s])
   const size = 2 ** (32 - spec.darknet.bits)
   const frame = Buffer.alloc(FRAME)
   let t = spec.startMs
@@ -77,7 +78,7 @@ export function* syntheticPackets(
           : r < 0.97 && spec.backscatter
             ? 'backscatter'
             : 'noise'
-    const pool = byKind(kind)
+    const pool = pools.get(kind) as Source[]
     const src = pool[rnd.int(pool.length)] as Source
     src.packets++
     const dst = (spec.darknet.base + rnd.int(size)) >>> 0
