@@ -64,6 +64,17 @@ describe('darknet classification of a synthetic capture', () => {
   })
 })
 
+/** A pcapng block: type, total length, the words after them, zero padding, the trailing length (huge: header only). */
+function block(type: number, total: number, words: number[] = []): Buffer {
+  const b = Buffer.alloc(total <= 65536 ? Math.max(total, 12) : 12)
+  b.writeUInt32LE(type, 0)
+  b.writeUInt32LE(total >>> 0, 4)
+  words.forEach((w, i) => b.writeUInt32LE(w >>> 0, 8 + i * 4))
+  if (total === b.length) b.writeUInt32LE(total, total - 4)
+  return b
+}
+const SHB = () => block(0x0a0d0d0a, 28, [0x1a2b3c4d])
+
 describe('hostile capture files: a clear error with the byte offset, never a crash', () => {
   const good = join(dir, 'good.pcap')
   const cases: [string, () => Buffer, RegExp][] = [
@@ -95,49 +106,17 @@ describe('hostile capture files: a clear error with the byte offset, never a cra
     ],
     [
       'pcapng with an odd block length',
-      () => {
-        const b = Buffer.alloc(28)
-        b.writeUInt32LE(0x0a0d0d0a, 0)
-        b.writeUInt32LE(27, 4)
-        b.writeUInt32LE(0x1a2b3c4d, 8)
-        return b
-      },
+      () => Buffer.concat([block(0x0a0d0d0a, 27, [0x1a2b3c4d]), Buffer.alloc(1)]),
       /byte 0: pcapng block length 27 is invalid/,
     ],
     [
       'pcapng with a 2 GB block',
-      () => {
-        const b = Buffer.alloc(28)
-        b.writeUInt32LE(0x0a0d0d0a, 0)
-        b.writeUInt32LE(28, 4)
-        b.writeUInt32LE(0x1a2b3c4d, 8)
-        b.writeUInt32LE(28, 24)
-        const huge = Buffer.alloc(12)
-        huge.writeUInt32LE(0x00000bad, 0)
-        huge.writeUInt32LE(0x80000000, 4)
-        return Buffer.concat([b, huge])
-      },
+      () => Buffer.concat([SHB(), block(0xbad, 0x80000000)]),
       /byte 28: pcapng block of 2147483648 bytes/,
     ],
     [
       'pcapng packet on an interface never described, after an unknown block that is skipped',
-      () => {
-        const shb = Buffer.alloc(28)
-        shb.writeUInt32LE(0x0a0d0d0a, 0)
-        shb.writeUInt32LE(28, 4)
-        shb.writeUInt32LE(0x1a2b3c4d, 8)
-        shb.writeUInt32LE(28, 24)
-        const odd = Buffer.alloc(16)
-        odd.writeUInt32LE(0x40000bad, 0)
-        odd.writeUInt32LE(16, 4)
-        odd.writeUInt32LE(16, 12)
-        const epb = Buffer.alloc(32)
-        epb.writeUInt32LE(6, 0)
-        epb.writeUInt32LE(32, 4)
-        epb.writeUInt32LE(3, 8)
-        epb.writeUInt32LE(32, 28)
-        return Buffer.concat([shb, odd, epb])
-      },
+      () => Buffer.concat([SHB(), block(0x40000bad, 16), block(6, 32, [3])]),
       /byte 44: packet on undescribed pcapng interface 3/,
     ],
     [

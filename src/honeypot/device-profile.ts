@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { z } from 'zod'
-import { MamoriError } from '../core/errors.js'
 import { dataPath } from '../core/paths.js'
+import { readYamlData } from './read-yaml-data.js'
 import { ARCHES } from './shell/elf-header.js'
 
 const profileSchema = z.strictObject({
@@ -38,16 +36,5 @@ export function loadProfile(idOrFile: string): DeviceProfile {
   const file = (PROFILE_IDS as readonly string[]).includes(idOrFile)
     ? dataPath('honeypot', 'profiles', `${idOrFile}.yaml`)
     : idOrFile
-  let raw: unknown
-  try {
-    raw = parse(readFileSync(file, 'utf8'))
-  } catch (err) {
-    throw new MamoriError('ERR_USAGE', `cannot read honeypot profile ${file}: ${(err as Error).message}`)
-  }
-  const parsed = profileSchema.safeParse(raw)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-    throw new MamoriError('ERR_DATA_INVALID', `invalid honeypot profile ${file}: ${problems}`)
-  }
-  return parsed.data
+  return readYamlData(file, profileSchema, 'honeypot profile', 'ERR_USAGE')
 }

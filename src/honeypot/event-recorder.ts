@@ -55,19 +55,7 @@ export class EventRecorder {
     this.counts.families.set(verdict.family, (this.counts.families.get(verdict.family) ?? 0) + 1)
     if (!this.#store) return
     const { scores: _scores, ...kept } = verdict
-    this.#sessions.push({
-      session: summary.session,
-      sensor: summary.sensor,
-      src_ip: summary.src_ip,
-      src_port: summary.src_port,
-      dst_ip: summary.dst_ip,
-      dst_port: summary.dst_port,
-      started_at: summary.started_at,
-      ended_at: summary.ended_at,
-      close_reason: summary.close_reason,
-      summary: { ...summary },
-      verdict: kept,
-    })
+    this.#sessions.push({ ...summary, summary: { ...summary }, verdict: kept })
   }
 
   /** Writes what is buffered in one transaction; writes run one after another. */

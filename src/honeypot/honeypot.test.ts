@@ -23,7 +23,6 @@ describe('telnet honeypot against scripted bots', () => {
   })
 
   it("completes Mirai's scanner dialogue byte by byte and is classified mirai (MIRAI token)", async () => {
-    const before = hp.summaries.length
     const outcome = await miraiScannerSession(
       HOST,
       hp.port,
@@ -31,8 +30,7 @@ describe('telnet honeypot against scripted bots', () => {
       '127.90.1.10',
     )
     assert.equal(outcome, 'found')
-    const [summary] = (await hp.closedSessions(before + 1)).slice(before)
-    assert.ok(summary)
+    const summary = await hp.sessionFrom('127.90.1.10')
     assert.deepEqual(summary.sizes, [{ width: 80, height: 24 }])
     assert.deepEqual(summary.lines, ['enable', 'system', 'shell', 'sh', '/bin/busybox MIRAI'])
     const verdict = classifyFamily([summary])
@@ -49,7 +47,6 @@ describe('telnet honeypot against scripted bots', () => {
   })
 
   it("completes Mirai's loader dialogue: ELF arch read back, .nippon write test, wget recorded and never fetched", async () => {
-    const before = hp.summaries.length
     const out = await miraiLoaderSession(
       HOST,
       hp.port,
@@ -62,8 +59,7 @@ describe('telnet honeypot against scripted bots', () => {
     assert.equal(out.arch, 'arm7', 'ARMv7 from /proc/cpuinfo')
     assert.equal(out.writableDir, '/dev')
     assert.equal(out.uploadMethod, 'wget')
-    const [summary] = (await hp.closedSessions(before + 1)).slice(before)
-    assert.ok(summary)
+    const summary = await hp.sessionFrom('127.90.1.11')
     assert.deepEqual(summary.urls, [`http://${fileServer.ip}:${fileServer.port}/bins/mirai.arm7`])
     const download = hp.events.find(
       (e) => e.session === summary.session && e.eventid === 'cowrie.session.file_download',
@@ -78,7 +74,6 @@ describe('telnet honeypot against scripted bots', () => {
   })
 
   it('completes a Gafgyt-style dialogue: the gayfgt echo probe answers, the dropper line is recorded', async () => {
-    const before = hp.summaries.length
     const transcript = await runScript(
       HOST,
       hp.port,
@@ -96,15 +91,13 @@ describe('telnet honeypot against scripted bots', () => {
       { localAddress: '127.90.1.12' },
     )
     assert.match(transcript, /multi-call binary/)
-    const [summary] = (await hp.closedSessions(before + 1)).slice(before)
-    assert.ok(summary)
+    const summary = await hp.sessionFrom('127.90.1.12')
     assert.deepEqual(summary.urls, ['http://127.90.1.2/bins.sh', 'tftp://127.90.1.2/tftp1.sh'])
     assert.equal(summary.close_reason, 'exit')
     assert.equal(classifyFamily([summary]).family, 'gafgyt')
   })
 
   it("a person typing ls and uname -a is not called Mirai and sees none of Cowrie's tells", async () => {
-    const before = hp.summaries.length
     const commands = [
       'ls',
       'uname -a',
@@ -145,8 +138,7 @@ describe('telnet honeypot against scripted bots', () => {
       'x86_64',
     ])
       assert.ok(!transcript.includes(tell), `Cowrie tell ${tell} appeared`)
-    const [summary] = (await hp.closedSessions(before + 1)).slice(before)
-    assert.ok(summary)
+    const summary = await hp.sessionFrom('127.90.1.13')
     assert.notEqual(classifyFamily([summary]).family, 'mirai')
   })
 })

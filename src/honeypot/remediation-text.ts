@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { z } from 'zod'
 import { MamoriError } from '../core/errors.js'
 import { dataPath } from '../core/paths.js'
+import { readYamlData } from './read-yaml-data.js'
 
 const textSchema = z.strictObject({
   title: z.string().min(1),
@@ -24,18 +23,8 @@ export type InfectedRemediation = z.infer<typeof fileSchema>
 export function loadInfectedRemediation(
   file = dataPath('honeypot', 'remediation.yaml'),
 ): InfectedRemediation {
-  let parsed: ReturnType<typeof fileSchema.safeParse>
-  try {
-    parsed = fileSchema.safeParse(parse(readFileSync(file, 'utf8')))
-  } catch (err) {
-    throw new MamoriError('ERR_DATA_INVALID', `cannot read ${file}: ${(err as Error).message}`)
-  }
-  if (!parsed.success)
-    throw new MamoriError(
-      'ERR_DATA_INVALID',
-      `invalid ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    )
-  const { en, ja } = parsed.data.texts
+  const data = readYamlData(file, fileSchema, 'remediation texts')
+  const { en, ja } = data.texts
   const placeholders = (t: z.infer<typeof textSchema>) =>
     [...new Set([t.title, t.summary, ...t.steps].join(' ').match(/\{[a-z_]+\}/g) ?? [])].sort().join(',')
   if (placeholders(en) !== placeholders(ja))
@@ -45,5 +34,5 @@ export function loadInfectedRemediation(
     )
   if (Object.keys(en.family_notes).sort().join() !== Object.keys(ja.family_notes).sort().join())
     throw new MamoriError('ERR_DATA_INVALID', `${file}: en and ja have notes for different families`)
-  return parsed.data
+  return data
 }

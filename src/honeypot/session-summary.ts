@@ -1,16 +1,12 @@
-/** What one session amounted to: the classifier's input and the store's session row. */
-export interface SessionSummary {
-  session: string
-  sensor: string
-  src_ip: string
-  src_port: number
-  dst_ip: string
-  dst_port: number
-  started_at: string
-  ended_at: string
+import type { HoneypotSessionRow } from '../store/sensors/sensor-store.js'
+
+/**
+ * What one session amounted to: the classifier's input and, with its verdict, the store's session
+ * row. `close_reason`: client-closed, idle, time-limit, byte-limit, command-limit, login-limit, exit,
+ * output-backlog, error, shutdown.
+ */
+export interface SessionSummary extends Omit<HoneypotSessionRow, 'summary' | 'verdict'> {
   duration_ms: number
-  /** Why it ended: client-closed, idle, time-limit, byte-limit, command-limit, login-limit, exit, output-backlog, error, shutdown. */
-  close_reason: string
   bytes_in: number
   /** Login attempts in order (escaped text). */
   logins: { username: string; password: string; success: boolean }[]

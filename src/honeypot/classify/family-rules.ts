@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { z } from 'zod'
 import { MamoriError } from '../../core/errors.js'
 import { dataPath } from '../../core/paths.js'
+import { readYamlData } from '../read-yaml-data.js'
 
 const regex = z.string().superRefine((s, ctx) => {
   try {
@@ -79,19 +78,9 @@ let cached: FamilyRules | undefined
 /** Loads and checks the family rules: schema, one predicate per feature, unique family and feature ids. */
 export function loadFamilyRules(file: string = FAMILY_RULES_FILE): FamilyRules {
   if (file === FAMILY_RULES_FILE && cached) return cached
-  let raw: unknown
-  try {
-    raw = parse(readFileSync(file, 'utf8'))
-  } catch (err) {
-    throw new MamoriError('ERR_DATA_INVALID', `cannot read family rules ${file}: ${(err as Error).message}`)
-  }
-  const parsed = fileSchema.safeParse(raw)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-    throw new MamoriError('ERR_DATA_INVALID', `invalid family rules ${file}: ${problems}`)
-  }
+  const rules = readYamlData(file, fileSchema, 'family rules')
   const families = new Set<string>()
-  for (const f of parsed.data.families) {
+  for (const f of rules.families) {
     if (families.has(f.family) || f.family === 'unknown')
       throw new MamoriError('ERR_DATA_INVALID', `${file}: family ${f.family} defined twice or reserved`)
     families.add(f.family)
@@ -102,6 +91,6 @@ export function loadFamilyRules(file: string = FAMILY_RULES_FILE): FamilyRules {
       ids.add(feature.id)
     }
   }
-  if (file === FAMILY_RULES_FILE) cached = parsed.data
-  return parsed.data
+  if (file === FAMILY_RULES_FILE) cached = rules
+  return rules
 }

@@ -145,6 +145,16 @@ export async function miraiLoaderSession(
   const conn = await BotConnection.connect(host, port, localAddress)
   const out: LoaderOutcome = { stage: 'timeout' }
   const step = (f: (buf: Buffer) => number) => conn.step(f, 10_000)
+  /** Waits for the token and returns everything up to it (undefined on timeout or close). */
+  const replyToToken = async (): Promise<Buffer | undefined> => {
+    let got: Buffer | undefined
+    const n = await step((b) => {
+      const at = untilToken(b)
+      if (at) got = Buffer.from(b.subarray(0, at))
+      return at
+    })
+    return n < 0 ? undefined : got
+  }
   try {
     if ((await step(() => consumeIac(conn))) < 0) return out
     if ((await step(userPrompt)) < 0) return out
@@ -160,15 +170,9 @@ export async function miraiLoaderSession(
     conn.send(`/bin/busybox ps; ${TOKEN_QUERY}\r\n`)
     if ((await step(untilToken)) < 0) return out
     conn.send(`/bin/busybox cat /proc/mounts; ${TOKEN_QUERY}\r\n`)
-    let mounts = ''
-    if (
-      (await step((b) => {
-        const n = untilToken(b)
-        if (n) mounts = b.subarray(0, n).toString('latin1')
-        return n
-      })) < 0
-    )
-      return out
+    const mountsReply = await replyToToken()
+    if (!mountsReply) return out
+    const mounts = mountsReply.toString('latin1')
     const rwDirs = mounts
       .split(/\r?\n/)
       .map((l) => l.split(' '))
@@ -183,15 +187,9 @@ export async function miraiLoaderSession(
       `/bin/busybox echo -e '\\x6b\\x61\\x6d\\x69' > /.nippon; /bin/busybox cat /.nippon; /bin/busybox rm /.nippon\r\n`,
     )
     conn.send(`${TOKEN_QUERY}\r\n`)
-    let written = ''
-    if (
-      (await step((b) => {
-        const n = untilToken(b)
-        if (n) written = b.subarray(0, n).toString('latin1')
-        return n
-      })) < 0
-    )
-      return out
+    const writtenReply = await replyToToken()
+    if (!writtenReply) return out
+    const written = writtenReply.toString('latin1')
     // the first directory whose write test read back "kami" (connection_consume_written_dirs)
     const pieces = written.split('kami')
     if (pieces.length > 1)
@@ -204,15 +202,9 @@ export async function miraiLoaderSession(
     )
     if ((await step(untilToken)) < 0) return out
     conn.send(`/bin/busybox cat /bin/echo\r\n${TOKEN_QUERY}\r\n`)
-    let elf = Buffer.alloc(0)
-    if (
-      (await step((b) => {
-        const n = untilToken(b)
-        if (n) elf = Buffer.from(b.subarray(0, n))
-        return n
-      })) < 0
-    )
-      return out
+    const elfReply = await replyToToken()
+    if (!elfReply) return out
+    const elf = elfReply
     const at = elf.indexOf('\x7fELF', 0, 'latin1')
     if (at >= 0 && elf.length > at + 20) {
       out.elfMachine = elf[at + 5] === 2 ? elf.readUInt16BE(at + 18) : elf.readUInt16LE(at + 18)
@@ -221,27 +213,15 @@ export async function miraiLoaderSession(
     }
     if (out.arch === 'arm') {
       conn.send(`/bin/busybox cat /proc/cpuinfo; ${TOKEN_QUERY}\r\n`)
-      let cpu = ''
-      if (
-        (await step((b) => {
-          const n = untilToken(b)
-          if (n) cpu = b.subarray(0, n).toString('latin1')
-          return n
-        })) < 0
-      )
-        return out
+      const cpuReply = await replyToToken()
+      if (!cpuReply) return out
+      const cpu = cpuReply.toString('latin1')
       if (/ARMv7|ARMv6/.test(cpu)) out.arch = 'arm7'
     }
     conn.send(`/bin/busybox wget; /bin/busybox tftp; ${TOKEN_QUERY}\r\n`)
-    let methods = ''
-    if (
-      (await step((b) => {
-        const n = untilToken(b)
-        if (n) methods = b.subarray(0, n).toString('latin1')
-        return n
-      })) < 0
-    )
-      return out
+    const methodsReply = await replyToToken()
+    if (!methodsReply) return out
+    const methods = methodsReply.toString('latin1')
     out.uploadMethod = !methods.includes('wget: applet not found')
       ? 'wget'
       : !methods.includes('tftp: applet not found')

@@ -12,8 +12,8 @@ export interface TestHoneypot {
   port: number
   events: CowrieEvent[]
   summaries: SessionSummary[]
-  /** Resolves once `n` sessions have closed (or rejects after `timeoutMs`). */
-  closedSessions(n: number, timeoutMs?: number): Promise<SessionSummary[]>
+  /** The first closed session from `srcIp` (each test connects from an address of its own). */
+  sessionFrom(srcIp: string, timeoutMs?: number): Promise<SessionSummary>
 }
 
 /** A honeypot on `host`, port chosen by the system, accepting the Mirai table, events kept in memory. */
@@ -44,16 +44,17 @@ export async function startTestHoneypot(
     port,
     events,
     summaries,
-    closedSessions: async (n, timeoutMs = 10_000) => {
+    sessionFrom: async (srcIp, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs
-      while (summaries.length < n) {
-        if (Date.now() > deadline) throw new Error(`only ${summaries.length} of ${n} sessions closed`)
+      for (;;) {
+        const found = summaries.find((s) => s.src_ip === srcIp)
+        if (found) return found
+        if (Date.now() > deadline) throw new Error(`no session from ${srcIp} closed`)
         await new Promise<void>((resolve) => {
           waiters.push(resolve)
           setTimeout(resolve, 100)
         })
       }
-      return summaries
     },
   }
 }
