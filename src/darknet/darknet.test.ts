@@ -69,7 +69,7 @@ function block(type: number, total: number, words: number[] = []): Buffer {
   const b = Buffer.alloc(total <= 65536 ? Math.max(total, 12) : 12)
   b.writeUInt32LE(type, 0)
   b.writeUInt32LE(total >>> 0, 4)
-  words.forEach((w, i) => b.writeUInt32LE(w >>> 0, 8 + i * 4))
+  for (const [i, w] of words.entries()) b.writeUInt32LE(w >>> 0, 8 + i * 4)
   if (total === b.length) b.writeUInt32LE(total, total - 4)
   return b
 }

@@ -19,6 +19,11 @@ export interface SessionOptions {
 
 type State = 'user' | 'password' | 'shell' | 'wait' | 'closed'
 
+/** Ends after which nothing more is owed to the client: the connection is dropped at once. */
+const ABRUPT = new Set(['client-closed', 'error', 'byte-limit', 'output-backlog'])
+/** How long a politely ended connection may take to drain. */
+const LINGER_MS = 500
+
 /**
  * One telnet session as a BusyBox device runs it: negotiation, `login:`/`Password:` (echo on, then
  * off), "Login incorrect" after a pause, and after a good login an emulated ash. Everything the client
@@ -89,7 +94,12 @@ export class TelnetSession {
     this.#summary.duration_ms = now - this.#started
     this.#summary.close_reason = reason
     this.#o.emit(this.#events.closed(now - this.#started, reason))
-    this.#socket.destroy()
+    if (ABRUPT.has(reason)) this.#socket.destroy()
+    else {
+      // let the last words ("Login incorrect") reach the client; a client that does not read is cut off
+      this.#socket.end()
+      setTimeout(() => this.#socket.destroy(), LINGER_MS).unref()
+    }
     this.#o.onClosed(this.#summary)
   }
 
