@@ -55,6 +55,19 @@ describe('honeypot limits: hostile clients cannot exhaust it', () => {
     assert.equal(s.lines.length, 0)
   })
 
+  it('a NAWS flood is logged 16 times, not 10,000', async () => {
+    const naws = Buffer.from([0xff, 0xfa, 0x1f, 0x00, 0x50, 0x00, 0x18, 0xff, 0xf0])
+    const s = net.connect({ host: HOST, port: hp.port, localAddress: '127.90.2.15' })
+    s.on('error', () => {})
+    await new Promise((r) => s.once('connect', r))
+    s.write(Buffer.concat(Array(10_000).fill(naws)))
+    s.end()
+    const summary = await hp.sessionFrom('127.90.2.15')
+    const sizes = hp.events.filter((e) => e.session === summary.session && e.eventid === 'cowrie.client.size')
+    assert.equal(sizes.length, 16)
+    assert.deepEqual(summary.sizes.length, 4)
+  })
+
   it('a 10 MB line without a line end is cut at the byte limit, never buffered whole', async () => {
     const before = process.memoryUsage().rss
     let n = 0

@@ -21,6 +21,8 @@ type State = 'user' | 'password' | 'shell' | 'wait' | 'closed'
 
 /** Ends after which nothing more is owed to the client: the connection is dropped at once. */
 const ABRUPT = new Set(['client-closed', 'error', 'byte-limit', 'output-backlog'])
+/** Events per session of the kinds a client can repeat cheaply (a NAWS is 9 bytes); past these they are dropped. */
+const EVENT_CAPS = { size: 16, ttype: 16, download: 200 }
 /** How long a politely ended connection may take to drain. */
 const LINGER_MS = 500
 
@@ -44,6 +46,7 @@ export class TelnetSession {
   #failures = 0
   #timers: NodeJS.Timeout[] = []
   #idle: NodeJS.Timeout | undefined
+  readonly #eventCounts = new Map<string, number>()
 
   constructor(socket: net.Socket, options: SessionOptions) {
     this.#o = options
@@ -51,7 +54,7 @@ export class TelnetSession {
     this.#events = new CowrieEvents(options.origin)
     this.#shell = new BusyboxShell(options.profile, (d) => {
       if (this.#summary.urls.length < SUMMARY_CAPS.urls) this.#summary.urls.push(attackerText(d.url))
-      this.#o.emit(this.#events.download(d.url, d.destfile))
+      if (this.#bounded('download')) this.#o.emit(this.#events.download(d.url, d.destfile))
     })
     const o = options.origin
     this.#summary = {
@@ -103,6 +106,13 @@ export class TelnetSession {
     this.#o.onClosed(this.#summary)
   }
 
+  /** Whether one more event of a kind the client can repeat at will still goes to the log. */
+  #bounded(kind: keyof typeof EVENT_CAPS): boolean {
+    const n = (this.#eventCounts.get(kind) ?? 0) + 1
+    this.#eventCounts.set(kind, n)
+    return n <= EVENT_CAPS[kind]
+  }
+
   #touch(): void {
     clearTimeout(this.#idle)
     this.#idle = setTimeout(() => this.close('idle'), this.#o.limits.idleMs)
@@ -120,12 +130,12 @@ export class TelnetSession {
     if (n.reply.length) this.#socket.write(n.reply)
     for (const size of n.sizes) {
       if (this.#summary.sizes.length < SUMMARY_CAPS.sizes) this.#summary.sizes.push(size)
-      this.#o.emit(this.#events.clientSize(size.width, size.height))
+      if (this.#bounded('size')) this.#o.emit(this.#events.clientSize(size.width, size.height))
     }
     for (const t of n.terminalTypes) {
       if (this.#summary.terminal_types.length < SUMMARY_CAPS.sizes)
         this.#summary.terminal_types.push(attackerText(t))
-      this.#o.emit(this.#events.clientVar('TERM', t))
+      if (this.#bounded('ttype')) this.#o.emit(this.#events.clientVar('TERM', t))
     }
     const echo: number[] = []
     for (const byte of n.text) {
