@@ -8,6 +8,8 @@ const program = new Command()
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride()
+  // options belong to the command they follow (`lab pcap --seed`, `honeypot sources --db`)
+  .enablePositionalOptions()
 
 for (const register of commands) register(program)
 

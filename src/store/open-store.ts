@@ -1,4 +1,5 @@
 import { MamoriError } from '../core/errors.js'
+import type { Dialect } from './dialect.js'
 import { PostgresDialect } from './dialects/postgres/postgres-dialect.js'
 import { SqliteDialect } from './dialects/sqlite/sqlite-dialect.js'
 import { SqlStore } from './sql-store.js'
@@ -15,6 +16,11 @@ export function defaultStoreSpec(env: NodeJS.ProcessEnv = process.env): string {
  * Throws ERR_STORE when the database cannot be opened.
  */
 export async function openStore(spec: string): Promise<Store> {
+  return SqlStore.open(dialectFor(spec))
+}
+
+/** The dialect a store spec names, connected; stores over other tables (sensors) share it. */
+export function dialectFor(spec: string): Dialect {
   if (/^postgres(ql)?:\/\//i.test(spec)) {
     let url: URL
     try {
@@ -27,15 +33,13 @@ export async function openStore(spec: string): Promise<Store> {
       throw new MamoriError('ERR_USAGE', `"${schema}" is not a plain schema name`)
     }
     url.searchParams.delete('schema')
-    return SqlStore.open(new PostgresDialect(url.toString(), schema))
+    return new PostgresDialect(url.toString(), schema)
   }
-  let dialect: SqliteDialect
   try {
-    dialect = new SqliteDialect(spec)
+    return new SqliteDialect(spec)
   } catch (err) {
     throw new MamoriError('ERR_STORE', `cannot open ${spec}: ${(err as Error).message}`, { cause: err })
   }
-  return SqlStore.open(dialect)
 }
 
 /** Opens the store, runs `fn`, and closes the store whatever happens. */

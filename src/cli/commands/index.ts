@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
+import { registerDarknetCommand } from './darknet.js'
 import { registerDemoCommand } from './demo.js'
 import { registerDiffCommand } from './diff.js'
 import { registerFingerprintCommand } from './fingerprint.js'
+import { registerHoneypotCommand } from './honeypot.js'
 import { registerHostCommand } from './host.js'
 import { registerImportCommand } from './import.js'
 import { registerLabCommand } from './lab.js'
@@ -27,4 +29,6 @@ export const commands: RegisterCommand[] = [
   registerLabCommand,
   registerVulnCommand,
   registerFingerprintCommand,
+  registerHoneypotCommand,
+  registerDarknetCommand,
 ]

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
 import { startLab } from '../../lab/lab.js'
+import { labPcapCommand } from './lab-pcap.js'
 
 function integer(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
@@ -14,6 +15,8 @@ export function registerLabCommand(program: Command): void {
   program
     .command('lab')
     .description('run a simulated network of IoT devices on loopback addresses until SIGINT/SIGTERM')
+    .enablePositionalOptions()
+    .addCommand(labPcapCommand())
     .option('--net <cidr>', 'block inside 127.0.0.0/8 to place the devices in', '127.16.0.0/16')
     .option('--seed <n>', 'seed of the layout: same seed, same devices, same truth', '1')
     .option('--devices <n>', 'number of devices (default: about 10 per /24, 300 per /16)')

@@ -16,6 +16,18 @@ test('separates negotiations, subnegotiations and text; unescapes IAC IAC', () =
   assert.equal(out.rest.length, 0)
 })
 
+test("subnegotiation payloads for servers: Mirai's NAWS 80x24, a terminal type, an escaped 255 width", () => {
+  const naws = parseTelnet(
+    Buffer.from([0xff, 0xfb, 0x1f, 0xff, 0xfa, 0x1f, 0x00, 0x50, 0x00, 0x18, 0xff, 0xf0]),
+  )
+  assert.deepEqual(naws.subnegotiationData, [{ option: 31, data: Buffer.from([0, 80, 0, 24]) }])
+  const ttype = parseTelnet(Buffer.from([0xff, 0xfa, 0x18, 0x00, 0x76, 0x74, 0xff, 0xf0, 0x41]))
+  assert.deepEqual(ttype.subnegotiationData, [{ option: 24, data: Buffer.from([0, 0x76, 0x74]) }])
+  assert.deepEqual([...ttype.text], [0x41])
+  const wide = parseTelnet(Buffer.from([0xff, 0xfa, 0x1f, 0x00, 0xff, 0xff, 0x00, 0x18, 0xff, 0xf0]))
+  assert.deepEqual([...(wide.subnegotiationData[0]?.data ?? [])], [0, 255, 0, 24])
+})
+
 test('an unfinished command at the end of a chunk is kept for the next one', () => {
   const first = parseTelnet(Buffer.from([0x41, 0xff, 0xfd]))
   assert.deepEqual([...first.text], [0x41])

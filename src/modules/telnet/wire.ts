@@ -4,12 +4,12 @@
  * which is what a plain client does and what keeps devices from waiting for us.
  */
 export const IAC = 0xff
-const DONT = 0xfe
-const DO = 0xfd
-const WONT = 0xfc
-const WILL = 0xfb
-const SB = 0xfa
-const SE = 0xf0
+export const DONT = 0xfe
+export const DO = 0xfd
+export const WONT = 0xfc
+export const WILL = 0xfb
+export const SB = 0xfa
+export const SE = 0xf0
 
 const OPTION_NAMES: Record<number, string> = {
   0: 'binary',
@@ -46,6 +46,8 @@ export interface TelnetChunk {
   negotiations: Negotiation[]
   /** Option codes of subnegotiations (IAC SB <opt> ... IAC SE) seen. */
   subnegotiations: number[]
+  /** The same subnegotiations with their parameter bytes (IAC IAC unescaped), for servers. */
+  subnegotiationData: { option: number; data: Buffer }[]
   /** Bytes at the end that belong to an unfinished command: feed them again with the next chunk. */
   rest: Buffer
 }
@@ -54,9 +56,13 @@ const VERBS: Record<number, Verb> = { [DO]: 'do', [DONT]: 'dont', [WILL]: 'will'
 
 /** Splits a received chunk into text and commands. Never throws on garbage. */
 export function parseTelnet(input: Buffer): TelnetChunk {
-  const text: number[] = []
   const negotiations: Negotiation[] = []
   const subnegotiations: number[] = []
+  const subnegotiationData: { option: number; data: Buffer }[] = []
+  // most chunks (typed text, long lines) carry no command at all
+  if (!input.includes(IAC))
+    return { text: input, negotiations, subnegotiations, subnegotiationData, rest: input.subarray(0, 0) }
+  const text: number[] = []
   let i = 0
   while (i < input.length) {
     const byte = input[i] as number
@@ -77,13 +83,33 @@ export function parseTelnet(input: Buffer): TelnetChunk {
     } else if (command === SB) {
       const end = findSubnegotiationEnd(input, i + 2)
       if (end < 0) break
-      if (i + 2 < input.length) subnegotiations.push(input[i + 2] as number)
+      if (i + 2 < input.length) {
+        const option = input[i + 2] as number
+        subnegotiations.push(option)
+        subnegotiationData.push({ option, data: unescapeIac(input.subarray(i + 3, end - 2)) })
+      }
       i = end
     } else {
       i += 2 // NOP, GA, AYT ...: two-byte commands carry nothing we need
     }
   }
-  return { text: Buffer.from(text), negotiations, subnegotiations, rest: input.subarray(i) }
+  return {
+    text: Buffer.from(text),
+    negotiations,
+    subnegotiations,
+    subnegotiationData,
+    rest: input.subarray(i),
+  }
+}
+
+function unescapeIac(data: Buffer): Buffer {
+  if (!data.includes(IAC)) return Buffer.from(data)
+  const out: number[] = []
+  for (let j = 0; j < data.length; j++) {
+    out.push(data[j] as number)
+    if (data[j] === IAC && data[j + 1] === IAC) j++
+  }
+  return Buffer.from(out)
 }
 
 function findSubnegotiationEnd(input: Buffer, from: number): number {

@@ -1,3 +1,5 @@
+import { postgresSensorMigration } from './postgres-sensor-migration.js'
+
 /** PostgreSQL schema versions (see Dialect.migrations). */
 export const postgresMigrations: readonly string[] = [
   `
@@ -226,4 +228,6 @@ ALTER TABLE service_seen ADD FOREIGN KEY (service_id) REFERENCES services (id);
 CREATE VIEW observation_scans AS
   SELECT o.service_id, sc.id AS scan_id FROM observations o JOIN scans sc ON sc.num = o.scan;
 `,
+  // v4: sensor tables (honeypot sessions and events, sources seen by the honeypot or the darknet)
+  postgresSensorMigration,
 ]

@@ -1,3 +1,5 @@
+import { sqliteSensorMigration } from './sqlite-sensor-migration.js'
+
 /** SQLite schema versions (see Dialect.migrations). */
 export const sqliteMigrations: readonly string[] = [
   `
@@ -328,4 +330,6 @@ CREATE INDEX findings_severity ON findings (severity);
 CREATE VIEW observation_scans AS
   SELECT o.service_id, sc.id AS scan_id FROM observations o JOIN scans sc ON sc.num = o.scan;
 `,
+  // v4: sensor tables (honeypot sessions and events, sources seen by the honeypot or the darknet)
+  sqliteSensorMigration,
 ]
