@@ -16,6 +16,7 @@ const DROPPING = '127.19.17.4'
 const COLOURED = '127.19.17.5'
 const LIMITED_ANY = '127.19.17.6'
 const LIMITED_REAL = '127.19.17.7'
+const BROKEN = '127.19.17.8'
 // the families' busy slot is 3 s; the tests play the same device with a shorter one
 const BUSY_MS = 800
 
@@ -76,6 +77,7 @@ describe('hostile logins (--login-quirks)', () => {
     )
     await telnet(DROPPING, telnetService('dropping-telnet'))
     await telnet(COLOURED, telnetService('coloured-prompt-camera'), { username: 'root', password: 'xmhdipc' })
+    await telnet(BROKEN, telnetService('broken-login-camera'))
     await web(LIMITED_ANY, httpService('rate-limited-any-http'))
     await web(LIMITED_REAL, httpService('rate-limited-camera'), { username: 'admin', password: 'admin' })
   })
@@ -130,6 +132,12 @@ describe('hostile logins (--login-quirks)', () => {
     await c.until((r) => r.closed, 3000)
     assert.ok(Date.now() - opened >= 990, `dropped after ${Date.now() - opened} ms`)
     assert.equal(c.received.subarray(mark).toString('latin1'), 'root')
+  })
+
+  it('a broken login shows a prompt for any password, then its error, then hangs up', async () => {
+    const c = await tryLogin(BROKEN, 'root', 'anything', /# $/)
+    await c.until((r) => r.closed, 3000)
+    assert.match(c.text, /# \r\nERROR: login failed, account disabled\r\n$/)
   })
 
   it('a coloured shell prompt ending in an ANSI reset, behind a real factory password', async () => {

@@ -36,7 +36,8 @@ export function quirkyTelnetDevice(
     const passwordOnly = spec.login_style === 'password-only'
     // the slot is taken when this connection opens: it is dropped after its user name
     const busy = Date.now() < busyUntil
-    let state: 'user' | 'password' | 'shell' | 'closed' = passwordOnly ? 'password' : 'user'
+    // `failing`: a broken login between its fake prompt and its error: input is ignored, output still goes
+    let state: 'user' | 'password' | 'shell' | 'failing' | 'closed' = passwordOnly ? 'password' : 'user'
     let line = ''
     let username = ''
     let tries = 0
@@ -73,7 +74,7 @@ export function quirkyTelnetDevice(
       if (spec.accept_any_error !== undefined) {
         send(spec.shell_prompt)
         setTimeout(() => hangUp(spec.accept_any_error as string), 100)
-        state = 'closed'
+        state = 'failing'
         return
       }
       if (accepts(username, text) && !locked()) {
@@ -107,7 +108,7 @@ export function quirkyTelnetDevice(
     socket.on('data', (chunk: Buffer) => {
       const afterLogin: number[] = []
       for (const byte of input.feed(chunk)) {
-        if (state === 'closed') break
+        if (state === 'closed' || state === 'failing') break
         const lfOfCr = skipLf && (byte === 0x0a || byte === 0x00)
         // all typed after the login is recorded, but the LF that closed the password line
         if (state === 'shell' && !(loggedInAtCr && lfOfCr)) afterLogin.push(byte)
