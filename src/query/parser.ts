@@ -1,7 +1,7 @@
 import { MamoriError } from '../core/errors.js'
+import { cidrRange } from '../core/ipv4.js'
 import type { QueryAst, Span, Term, Value } from './ast.js'
 import { type FieldDef, fieldByName, suggestField } from './fields.js'
-import { cidrRange } from './ipv4.js'
 import { lex, type RawValue, syntaxError } from './lexer.js'
 import { textTokens } from './tokens.js'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
+import { parseDottedIPv4 } from '../core/ipv4.js'
 import { AUDIT_OUTCOMES } from '../core/record.js'
 import { SCAN_STATUSES } from '../core/scan-status.js'
-import { ipv4ToNumber } from '../query/ipv4.js'
 
 /** Largest banner accepted from a file; larger ones are refused with the line number, not cut silently. */
 export const MAX_BANNER = 65_536
@@ -15,7 +15,7 @@ const isoTime = z.iso.datetime({ offset: true, error: 'not an ISO 8601 time with
  * in the stored JSON only when they live under `data`.
  */
 export const scanRecordSchema = z.object({
-  ip: z.string().refine((s) => ipv4ToNumber(s) !== undefined, 'not an IPv4 address'),
+  ip: z.string().refine((s) => parseDottedIPv4(s) !== undefined, 'not an IPv4 address'),
   port: z.number().int().min(0).max(65535),
   transport: z.enum(['tcp', 'udp']),
   protocol: text(64).min(1),

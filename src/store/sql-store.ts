@@ -1,8 +1,8 @@
 import { MamoriError } from '../core/errors.js'
+import { parseDottedIPv4 } from '../core/ipv4.js'
 import type { Finding, ScanRecord, VulnRef } from '../core/record.js'
 import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
-import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
 import type { Params } from './query-compiler.js'
 import { addressIdRange, msToIso, serviceKey, timeMs } from './record-row.js'
@@ -321,7 +321,7 @@ export class SqlStore implements Store {
     const p = this.#d.compiler.params()
     const [row] = await db.all<{ id: number; last_seen: number }>(
       `SELECT service_id AS id, last_seen FROM service_seen
-       WHERE service_id = ${p.add(serviceKey(ipv4ToNumber(key.ip) ?? -1, key.port, key.transport))}`,
+       WHERE service_id = ${p.add(serviceKey(parseDottedIPv4(key.ip) ?? -1, key.port, key.transport))}`,
       p.values,
     )
     return row ? { id: Number(row.id), last_seen: Number(row.last_seen) } : undefined
@@ -401,7 +401,7 @@ export class SqlStore implements Store {
           `country = ${p.add(info.country ?? null)}, asn = ${p.add(info.asn ?? null)}, org = ${p.add(info.org ?? null)}`
         const ph = this.#d.compiler.params()
         await tx.run(`UPDATE hosts SET ${set(ph)} WHERE ip = ${ph.add(ip)}`, ph.values)
-        const ipNum = ipv4ToNumber(ip) ?? -1
+        const ipNum = parseDottedIPv4(ip) ?? -1
         const [first, last] = addressIdRange(ipNum, ipNum)
         const ps = this.#d.compiler.params()
         await tx.run(
@@ -417,7 +417,7 @@ export class SqlStore implements Store {
   }
 
   async host(ip: string): Promise<HostReport | undefined> {
-    const ipNum = ipv4ToNumber(ip)
+    const ipNum = parseDottedIPv4(ip)
     if (ipNum === undefined) throw new MamoriError('ERR_USAGE', `"${ip}" is not an IPv4 address`)
     const [first, last] = addressIdRange(ipNum, ipNum)
     const db = this.#d.driver

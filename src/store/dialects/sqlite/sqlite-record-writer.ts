@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
+import { parseDottedIPv4 } from '../../../core/ipv4.js'
 import type { ScanRecord } from '../../../core/record.js'
-import { ipv4ToNumber } from '../../../query/ipv4.js'
 import {
   COL_INDEX,
   CONTENT_COLUMNS,
@@ -76,7 +76,7 @@ export class SqliteRecordWriter implements RecordWriter {
     // one record at a time, and the full row only off the common path: garbage dies young
     for (const record of records) {
       const hash = contentHash(record)
-      const id = serviceKey(ipv4ToNumber(record.ip) as number, record.port, record.transport)
+      const id = serviceKey(parseDottedIPv4(record.ip) as number, record.port, record.transport)
       const ts = timeMs(record.timestamp)
       const scan = scans.get(record.scan_id) as number
       if (observeUnchanged.run(scan, ts, id, hash).changes === 1) {
