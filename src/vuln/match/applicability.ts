@@ -8,7 +8,7 @@ import {
   tryParseCpe,
   vendorProductOf,
   type Wfn,
-} from '../cpe/cpe.js'
+} from '../../core/cpe.js'
 import { compareAttribute, compareNames } from '../cpe/cpe-match.js'
 import type { AffectedProduct, AffectedVersion, ConfigNode, CpeMatchEntry, VulnRecord } from '../model.js'
 import { canonicalProduct, canonicalVendor } from '../names/aliases.js'

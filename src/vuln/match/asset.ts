@@ -7,7 +7,7 @@ import {
   type Wfn,
   wfnValue,
   withAttr,
-} from '../cpe/cpe.js'
+} from '../../core/cpe.js'
 
 /**
  * What is known about one device or service: the CPE names fingerprinting gave it (fully

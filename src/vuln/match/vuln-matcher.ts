@@ -1,5 +1,5 @@
+import { attr, formatCpe, plainValue, type Wfn } from '../../core/cpe.js'
 import type { Severity } from '../../core/record.js'
-import { attr, formatCpe, plainValue, type Wfn } from '../cpe/cpe.js'
 import type { VulnDb } from '../db/vuln-db.js'
 import type { CvssScore, VulnRecord, VulnSource } from '../model.js'
 import { type Applicability, evaluateRecord, type MatchMode, type MatchStatus } from './applicability.js'

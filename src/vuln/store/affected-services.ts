@@ -1,7 +1,7 @@
+import { formatCpe } from '../../core/cpe.js'
 import { MamoriError } from '../../core/errors.js'
 import { parseQuery } from '../../query/parser.js'
 import type { ServiceRow, Store } from '../../store/store.js'
-import { formatCpe } from '../cpe/cpe.js'
 import type { VulnDb } from '../db/vuln-db.js'
 import { applyMatches, KNOWN_VULNERABILITY, matchRecord } from '../enrich/vuln-findings.js'
 import { type Applicability, evaluateRecord, type MatchMode } from '../match/applicability.js'
