@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { describe, it } from 'node:test'
 import type { ScanRecord } from '../core/record.js'
+import { MAX_BANNER } from '../core/record.js'
 import { parseQuery } from '../query/parser.js'
 import { importJsonl, MAX_LINE_BYTES } from './import-jsonl.js'
 import { openStore } from './open-store.js'
-import { MAX_BANNER } from './record-schema.js'
 import { loadBannerCorpus, recordFromBanner } from './testing/banner-corpus.js'
 
 const good = (i: number, scan = 'imp-1'): ScanRecord =>

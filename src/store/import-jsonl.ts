@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { ScanRecord } from '../core/record.js'
-import { scanRecordSchema } from './record-schema.js'
+import { type ScanRecord, scanRecordSchema } from '../core/record.js'
 import type { Store } from './store.js'
 
 /** Lines longer than this are refused unread (a record with a 64 KiB banner fits easily). */
@@ -62,7 +61,7 @@ export async function importJsonl(store: Store, input: Readable): Promise<Import
       bad(line, `not a scan record: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
       continue
     }
-    batch.push(parsed.data as ScanRecord)
+    batch.push(parsed.data)
     if (batch.length >= BATCH) await flush()
   }
   await flush()
