@@ -25,6 +25,9 @@ const { ip: IP, ip_num: IP_NUM, content_hash: HASH } = COL_INDEX
  * parsing). The common case, a service seen again unchanged, costs two statements: a slim
  * observation copied from the service's seen-window row, and that narrow row widened (a trigger
  * doing the widening measured slower). Contents and services are written only on change.
+ * These statements are prepared once and run per row with positional values (not the sql`` builder,
+ * which would rebuild the text per row, nor named `@ts` values, which measured 16-20 % slower
+ * ingest); each `.run(...)` lists its values in the statement's order, beside the statement.
  */
 export class SqliteRecordWriter implements RecordWriter {
   readonly #db: SqliteDriver
