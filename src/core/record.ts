@@ -131,6 +131,7 @@ export type Fingerprint = z.infer<typeof fingerprintSchema>
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number]
 export type AuditResult = z.infer<typeof auditSchema>
 export type VulnRef = z.infer<typeof vulnRefSchema>
+export type VulnStatus = (typeof VULN_STATUSES)[number]
 export type Severity = (typeof SEVERITIES)[number]
 export type Finding = z.infer<typeof findingSchema>
 
