@@ -5,7 +5,7 @@ import { MamoriError } from './errors.js'
 export type CpeValue = { kind: 'any' } | { kind: 'na' } | { kind: 'value'; v: string }
 
 export const ANY: CpeValue = Object.freeze({ kind: 'any' })
-export const NA: CpeValue = Object.freeze({ kind: 'na' })
+const NA: CpeValue = Object.freeze({ kind: 'na' })
 
 export const CPE_ATTRIBUTES = [
   'part',

@@ -18,10 +18,10 @@ export const AUDIT_OUTCOMES = [
 ] as const
 
 /** A finding's severity, most severe first. */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
 
 /** How sure a vulnerability match is (`mamori vuln match` prints the same). */
-export const VULN_STATUSES = ['affected', 'indeterminate'] as const
+const VULN_STATUSES = ['affected', 'indeterminate'] as const
 
 /** Largest banner accepted from a file; larger ones are refused with the line number, not cut silently. */
 export const MAX_BANNER = 65_536
@@ -128,7 +128,6 @@ export const scanRecordSchema = z.object({
 
 export type ScanRecord = z.infer<typeof scanRecordSchema>
 export type Fingerprint = z.infer<typeof fingerprintSchema>
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number]
 export type AuditResult = z.infer<typeof auditSchema>
 export type VulnRef = z.infer<typeof vulnRefSchema>
 export type VulnStatus = (typeof VULN_STATUSES)[number]

@@ -32,7 +32,7 @@ export function parseLabNet(cidr: string): LabNet {
 }
 
 /** Addresses a device may use: not 127.0.0.1, and no last octet 0 or 255 (network/broadcast-like). */
-export function isUsable(n: number): boolean {
+function isUsable(n: number): boolean {
   const last = n & 255
   return n !== LOOPBACK_HOST && last !== 0 && last !== 255 && n !== LOOPBACK_FIRST
 }

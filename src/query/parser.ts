@@ -6,8 +6,8 @@ import { lex, type RawValue, syntaxError } from './lexer.js'
 import { textTokens } from './tokens.js'
 
 /** Bounds on what one query may ask, so a query cannot make unbounded SQL. */
-export const MAX_TERMS = 64
-export const MAX_VALUES = 256
+const MAX_TERMS = 64
+const MAX_VALUES = 256
 
 /**
  * Parses search text into an AST whose values are checked against the field table.

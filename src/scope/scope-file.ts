@@ -14,7 +14,7 @@ const addressSpec = z.string().refine((s) => parseAddressSpec(s) !== undefined, 
 })
 
 /** The scope file: who owns the networks, who authorised the scan, what may be done. */
-export const scopeFileSchema = z.strictObject({
+const scopeFileSchema = z.strictObject({
   owner: z.string().min(1),
   contact: z.string().min(1),
   authorised_by: z.string().min(1),
@@ -22,8 +22,6 @@ export const scopeFileSchema = z.strictObject({
   exclude: z.array(addressSpec).default([]),
   credential_audit: z.boolean().default(false),
 })
-
-export type ScopeFile = z.infer<typeof scopeFileSchema>
 
 /** Reads and validates a scope file; any problem is ERR_SCOPE_FILE with the file and the field. */
 export async function loadScopeFile(path: string): Promise<Scope> {

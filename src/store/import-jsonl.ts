@@ -8,7 +8,7 @@ const BATCH = 5000
 /** Bad lines reported one by one; past this only counted, so a wrong file cannot exhaust memory. */
 const MAX_BAD_DETAILS = 1000
 
-export interface BadLine {
+interface BadLine {
   line: number
   error: string
 }

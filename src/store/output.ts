@@ -4,7 +4,7 @@ import type { DiffEntry, FacetResult, HostReport, ScanSummary, ServiceRow } from
  * Text from scanned devices shown on a terminal: one line, control characters (ESC included)
  * written as \xNN so a banner cannot move the cursor or change colours.
  */
-export function oneLine(text: string, max = 80): string {
+function oneLine(text: string, max = 80): string {
   let out = ''
   for (const ch of text.trim()) {
     if (out.length >= max) return `${out}…`
@@ -18,7 +18,7 @@ export function oneLine(text: string, max = 80): string {
 }
 
 /** Aligned columns on a terminal, tab-separated otherwise. */
-export function table(header: string[], rows: string[][], tty: boolean): string {
+function table(header: string[], rows: string[][], tty: boolean): string {
   if (!tty) return `${[header, ...rows].map((r) => r.join('\t')).join('\n')}\n`
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const line = (r: string[]) =>

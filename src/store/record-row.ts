@@ -138,7 +138,7 @@ function pick(data: Record<string, unknown>, proto: string, key: string): unknow
 const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' ? clean(v, max) : null)
 
 /** A record's content in CONTENT_COLUMNS order, as stored. */
-export function recordContent(r: ScanRecord): unknown[] {
+function recordContent(r: ScanRecord): unknown[] {
   const fp = r.fingerprint
   return [
     clean(r.protocol, 64),

@@ -10,7 +10,7 @@ export interface LeafCursor {
   i: number
 }
 
-export const POSIX_CLASSES: Record<string, string> = {
+const POSIX_CLASSES: Record<string, string> = {
   alpha: 'a-zA-Z',
   digit: '0-9',
   alnum: 'a-zA-Z0-9',
@@ -176,7 +176,7 @@ export function escapeLiteral(c: string): string {
   return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c
 }
 
-export function escapeClassChar(c: string): string {
+function escapeClassChar(c: string): string {
   return /[\\\]^[/]/.test(c) ? `\\${c}` : c
 }
 
@@ -188,7 +188,7 @@ export function bothCases(c: string): string | undefined {
 }
 
 /** The other-case letters of a class body (simple ranges and single letters only). */
-export function otherCase(body: string): string {
+function otherCase(body: string): string {
   let extra = ''
   const re = /\\x[0-9a-f]{2}|\\.|(.)-(.)|./gs
   for (const m of body.matchAll(re)) {

@@ -50,14 +50,14 @@ export interface Alternation {
  * An atom that consumes one character (a literal, a class, `.`, `\d`; also `\R`): its JS spelling,
  * and the character when it stands for exactly one (`a`, `\.`, `\x41`), for the literal prefilter.
  */
-export interface Char {
+interface Char {
   type: 'char'
   js: string
   literal?: string
 }
 
 /** A zero-width assertion (`^`, `$`, `\b`, `\A` …) in its JS spelling. */
-export interface Assertion {
+interface Assertion {
   type: 'assertion'
   js: string
 }
@@ -82,17 +82,17 @@ export interface Group {
 }
 
 /** `\1`, `\g{2}`, `\g{-1}`: a capture group of the pattern, by its number in the pattern. */
-export interface Backref {
+interface Backref {
   type: 'backref'
   group: number
 }
 
-export interface NamedBackref {
+interface NamedBackref {
   type: 'named-backref'
   name: string
 }
 
-export interface Repeat {
+interface Repeat {
   type: 'repeat'
   body: RegexNode
   min: number
@@ -105,7 +105,7 @@ export interface Repeat {
 }
 
 /** A mode modifier `(?i)` or a comment `(?#...)`: matches nothing and emits nothing. */
-export interface Inert {
+interface Inert {
   type: 'inert'
 }
 

@@ -178,7 +178,7 @@ export class VulnDb {
 }
 
 /** (vendor, product) pairs a record can apply to: vulnerable criteria and affected products. */
-export function productKeys(rec: VulnRecord): Array<[string, string]> {
+function productKeys(rec: VulnRecord): Array<[string, string]> {
   const keys = new Map<string, [string, string]>()
   const addCpe = (c: string) => {
     let vp = vendorProductOf(c)

@@ -13,7 +13,7 @@ import { fromNvd11, fromNvd20 } from '../sources/nvd-record.js'
 import { isObject, type Json, obj, RecordRejected } from '../sources/record-fields.js'
 
 /** One record or file that could not be imported, with where it was. */
-export interface ImportProblem {
+interface ImportProblem {
   file: string
   /** `record 12 at byte 34567` or `file` */
   position: string
