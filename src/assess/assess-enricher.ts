@@ -13,7 +13,7 @@ import { unauthenticatedRtsp } from './rules/unauthenticated-rtsp.js'
 import { upnpExposed } from './rules/upnp-exposed.js'
 
 /** The exposure rules, one per finding type (a fresh stateful certificate rule per enricher). */
-export function assessRules(): AssessRule[] {
+function assessRules(): AssessRule[] {
   return [
     telnetExposed,
     unauthenticatedRtsp,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -76,7 +76,12 @@ test('a broken dictionary is refused with every problem named, file and entry', 
     join(dir, 'common.yaml'),
     'entries:\n  - { id: a-1, username: root, password: x, source: s }\n  - { id: a-1, username: u, password: y, source: s }\n',
   )
-  writeFileSync(join(dir, 'vendors.yaml'), 'vendors: [ {vendor: x, aliases: [], entries: [] } ]\n: : :\n')
+  mkdirSync(join(dir, 'vendors'))
+  writeFileSync(join(dir, 'vendors', 'x.yaml'), 'vendor: x\nrank: 1\naliases: []\nentries: []\n: : :\n')
+  const vendor = (name: string, rank: number, id: string) =>
+    `vendor: ${name}\nrank: ${rank}\naliases: [${name}]\nentries:\n  - { id: ${id}, username: u, password: p, source: s }\n`
+  writeFileSync(join(dir, 'vendors', 'y.yaml'), vendor('z', 2, 'a-1'))
+  writeFileSync(join(dir, 'vendors', 'w.yaml'), vendor('w', 2, 'w-u-1'))
   assert.throws(
     () => loadDictionaries(dir),
     (err: unknown) =>
@@ -84,8 +89,20 @@ test('a broken dictionary is refused with every problem named, file and entry', 
       err.code === 'ERR_DATA_INVALID' &&
       /mirai\.yaml: entries\.0\.id/.test(err.message) &&
       /duplicate id a-1/.test(err.message) &&
-      /vendors\.yaml/.test(err.message),
+      /vendors\/x\.yaml/.test(err.message) &&
+      /vendors\/y\.yaml: vendor z belongs in z\.yaml/.test(err.message) &&
+      /vendors\/y\.yaml: rank 2 is also vendors\/w\.yaml's/.test(err.message),
   )
-  // the shipped files are where dataPath says
+  // the shipped files are where dataPath says, one file per vendor named after it
   assert.ok(readFileSync(dataPath('credentials', 'mirai.yaml'), 'utf8').includes('mirai-62'))
+  assert.ok(
+    readFileSync(dataPath('credentials', 'vendors', 'hikvision.yaml'), 'utf8').includes('hikvision-admin-1'),
+  )
+})
+
+test('vendors come in rank order, one file each, named after the vendor', () => {
+  const names = dicts.vendors.map((v) => v.vendor)
+  assert.equal(names.length, 40)
+  assert.deepEqual(names.slice(0, 3), ['hikvision', 'dahua', 'hisilicon'])
+  assert.equal(names.at(-1), 'cisco')
 })

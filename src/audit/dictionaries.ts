@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import YAML from 'yaml'
 import { z } from 'zod'
@@ -18,20 +18,20 @@ const entrySchema = z.object({
   weight: z.number().int().positive().optional(),
 })
 const listSchema = z.object({ entries: z.array(entrySchema) })
-const vendorsSchema = z.object({
-  vendors: z.array(
-    z.object({
-      vendor: z.string().regex(ID),
-      aliases: z.array(z.string().min(1)).min(1),
-      entries: z.array(entrySchema),
-    }),
-  ),
+/** One vendor's file, `vendors/<vendor>.yaml` (data/credentials/vendors/README.md). */
+const vendorSchema = z.object({
+  vendor: z.string().regex(ID),
+  /** Order among the other vendors' defaults (1 first). */
+  rank: z.number().int().positive(),
+  aliases: z.array(z.string().min(1)).min(1),
+  entries: z.array(entrySchema),
 })
+const VENDORS_DIR = 'vendors'
 
 /** A dictionary entry as loaded (the Mirai table keeps its selection weight). */
-export type DictionaryEntry = Credential & { weight?: number }
+type DictionaryEntry = Credential & { weight?: number }
 
-export interface VendorDefaults {
+interface VendorDefaults {
   vendor: string
   /** Normalised names a fingerprint vendor may carry for this vendor. */
   aliases: string[]
@@ -60,8 +60,8 @@ export function vendorMatches(aliases: readonly string[], vendor: string): boole
 }
 
 /**
- * Loads and checks the dictionaries in `dir` (default `data/credentials/`): schema, unique ids
- * across all files. Every problem is reported at once, with file and id.
+ * Loads and checks the dictionaries in `dir` (default `data/credentials/`: mirai.yaml, common.yaml and
+ * one file per vendor in vendors/): schema, unique ids across all files, one rank per vendor. Every problem is reported at once, with file and id.
  */
 export function loadDictionaries(dir = dataPath('credentials')): Dictionaries {
   const problems: string[] = []
@@ -83,10 +83,7 @@ export function loadDictionaries(dir = dataPath('credentials')): Dictionaries {
   }
   const mirai = read('mirai.yaml', listSchema)?.entries ?? []
   const common = read('common.yaml', listSchema)?.entries ?? []
-  const vendors = (read('vendors.yaml', vendorsSchema)?.vendors ?? []).map((v) => ({
-    ...v,
-    aliases: v.aliases.map(normalizeVendor),
-  }))
+  const vendors = readVendors(dir, read, problems)
   const seen = new Map<string, string>()
   const note = (file: string, id: string) => {
     const other = seen.get(id)
@@ -95,7 +92,7 @@ export function loadDictionaries(dir = dataPath('credentials')): Dictionaries {
   }
   for (const e of mirai) note('mirai.yaml', e.id)
   for (const e of common) note('common.yaml', e.id)
-  for (const v of vendors) for (const e of v.entries) note('vendors.yaml', e.id)
+  for (const v of vendors) for (const e of v.entries) note(`${VENDORS_DIR}/${v.vendor}.yaml`, e.id)
   if (problems.length > 0) {
     throw new MamoriError(
       'ERR_DATA_INVALID',
@@ -103,4 +100,37 @@ export function loadDictionaries(dir = dataPath('credentials')): Dictionaries {
     )
   }
   return { mirai, vendors, common } as Dictionaries
+}
+
+/** The vendor files, in rank order: each file is one vendor, named after it, with a rank no other file has. */
+function readVendors(
+  dir: string,
+  read: <T>(file: string, schema: z.ZodType<T>) => T | undefined,
+  problems: string[],
+): VendorDefaults[] {
+  let files: string[]
+  try {
+    files = readdirSync(join(dir, VENDORS_DIR)).filter((f) => f.endsWith('.yaml'))
+  } catch (err) {
+    problems.push(`${VENDORS_DIR}/: ${(err as Error).message}`)
+    return []
+  }
+  const ranks = new Map<number, string>()
+  const vendors: (VendorDefaults & { rank: number })[] = []
+  for (const file of files.sort()) {
+    const path = `${VENDORS_DIR}/${file}`
+    const v = read(path, vendorSchema)
+    if (!v) continue
+    if (`${v.vendor}.yaml` !== file) problems.push(`${path}: vendor ${v.vendor} belongs in ${v.vendor}.yaml`)
+    const other = ranks.get(v.rank)
+    if (other) problems.push(`${path}: rank ${v.rank} is also ${other}'s`)
+    ranks.set(v.rank, path)
+    vendors.push({
+      vendor: v.vendor,
+      rank: v.rank,
+      aliases: v.aliases.map(normalizeVendor),
+      entries: v.entries,
+    })
+  }
+  return vendors.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...v }) => v)
 }

@@ -1,6 +1,6 @@
 import { MamoriError } from '../core/errors.js'
+import { formatIPv4, parseIPv4 } from '../core/ipv4.js'
 import type { Enricher } from '../core/sink.js'
-import { formatIPv4, parseIPv4 } from '../scope/ipv4.js'
 import type { IPv4RangeSet } from '../scope/range-set.js'
 import { LOOPBACK, type Scope } from '../scope/scope.js'
 import { AttemptBudget } from './attempt-budget.js'

@@ -3,7 +3,7 @@
  * A code says which area failed and what; its exit code follows the CLI convention:
  * 2 = bad usage or refused input (out of scope, bad query, bad file), 1 = the work itself failed.
  */
-export const ERROR_EXIT_CODES = {
+const ERROR_EXIT_CODES = {
   ERR_USAGE: 2,
   ERR_TARGET_SYNTAX: 2,
   ERR_PORT_SYNTAX: 2,

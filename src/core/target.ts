@@ -1,12 +1,9 @@
-export type Transport = 'tcp' | 'udp'
+export const TRANSPORTS = ['tcp', 'udp'] as const
+export type Transport = (typeof TRANSPORTS)[number]
 
 /** One service endpoint: an IPv4 address in dotted form, a port and a transport. */
 export interface Target {
   readonly ip: string
   readonly port: number
   readonly transport: Transport
-}
-
-export function targetKey(t: Target): string {
-  return `${t.ip}:${t.port}/${t.transport}`
 }

@@ -1,7 +1,7 @@
 import { MamoriError } from '../core/errors.js'
 
 /** Largest packet record read; a record claiming more is hostile or corrupt (tcpdump's own cap is 256 KiB). */
-export const MAX_PACKET_BYTES = 262_144
+const MAX_PACKET_BYTES = 262_144
 /** Largest pcapng block; larger is refused rather than buffered. */
 const MAX_BLOCK_BYTES = 16 * 1024 * 1024
 const MAX_INTERFACES = 4096

@@ -18,7 +18,7 @@ export interface DemoReport {
   vendorCorrect: { correct: number; identified: number; total: number }
 }
 
-export interface LoginFound {
+interface LoginFound {
   ip: string
   port: number
   protocol: string

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import net from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { isMamoriError } from '../core/errors.js'
-import { formatIPv4, parseIPv4 } from '../scope/ipv4.js'
+import { formatIPv4, parseIPv4 } from '../core/ipv4.js'
 import {
   chooseEngine,
   DEFAULT_DISCOVERY,

@@ -1,6 +1,6 @@
 import net from 'node:net'
 import { afterPendingIo } from '../core/after-pending-io.js'
-import { formatIPv4 } from '../scope/ipv4.js'
+import { formatIPv4 } from '../core/ipv4.js'
 import {
   type EngineOptions,
   PROBE_CLOSED,

@@ -34,5 +34,3 @@ export interface ProbeEngine {
   /** Stops at once; probes not yet reported are dropped. */
   close(): void
 }
-
-export type EngineFactory = (options: EngineOptions, onResults: ResultHandler) => ProbeEngine

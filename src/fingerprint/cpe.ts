@@ -1,11 +1,11 @@
 /**
  * The CPE templates fingerprint rules carry, bound as CPE 2.3 formatted strings. Rules write either
  * URI-style names (`cpe:/a:openbsd:openssh:9.2p1`, as Recog and nmap do) or 2.3 names; both become
- * `cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*`. Parsing and binding are the vuln side's
- * (src/vuln/cpe/cpe.ts); this file only adds the template rules: spaces as `_`, and an unresolved
+ * `cpe:2.3:a:openbsd:openssh:9.2p1:*:*:*:*:*:*:*`. Parsing and binding are CPE 2.3's
+ * (src/core/cpe.ts, shared with the vulnerability matcher); this file only adds the template rules: spaces as `_`, and an unresolved
  * `{field}`.
  */
-import { ANY, bindCpeValue, formatCpe, hasWildcard, tryParseCpe, wfnValue } from '../vuln/cpe/cpe.js'
+import { ANY, bindCpeValue, formatCpe, hasWildcard, tryParseCpe, wfnValue } from '../core/cpe.js'
 
 /** Banner text may carry spaces, which no CPE binding allows: they become `_`. */
 function despace(text: string): string {

@@ -1,5 +1,5 @@
 /** Which rule database a rule came from. */
-export type EngineName = 'mamori' | 'recog' | 'nmap'
+type EngineName = 'mamori' | 'recog' | 'nmap'
 
 /** A field a rule sets: a constant (`pos` 0, may interpolate `{other.field}`) or a capture group. */
 export interface RuleParam {
@@ -16,7 +16,7 @@ export interface RuleExample {
 }
 
 /** Where a rule was written, for errors and `fingerprint explain`. */
-export interface RuleSource {
+interface RuleSource {
   file: string
   line: number
 }

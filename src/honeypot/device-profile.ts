@@ -29,7 +29,7 @@ const profileSchema = z.strictObject({
 export type DeviceProfile = z.infer<typeof profileSchema>
 
 /** The profiles shipped in data/honeypot/profiles/. */
-export const PROFILE_IDS = ['dvr-arm7', 'router-mips'] as const
+const PROFILE_IDS = ['dvr-arm7', 'router-mips'] as const
 
 /** Loads a shipped profile by id or a profile file by path; a bad file is ERR_DATA_INVALID with its path. */
 export function loadProfile(idOrFile: string): DeviceProfile {

@@ -1,4 +1,7 @@
-import type { AuditOutcome } from '../core/record.js'
+import type { AuditResult } from '../core/record.js'
+
+type AuditOutcome = AuditResult['result']
+
 import type { LabService } from './truth.js'
 
 /** What a correct credential audit says of one lab service, from the ground truth alone. */

@@ -95,7 +95,7 @@ const httpService = z.strictObject({
   defaults: z.array(credential).optional(),
 })
 
-export const serviceSpec = z.discriminatedUnion('protocol', [
+const serviceSpec = z.discriminatedUnion('protocol', [
   telnetService,
   sshService,
   httpService,
@@ -107,7 +107,7 @@ const variant = z.strictObject({
   vars: z.record(z.string(), z.string()).default({}),
 })
 
-export const familySpec = z
+const familySpec = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
     vendor: z.string(),

@@ -18,7 +18,7 @@ export interface HostilePeer {
 }
 
 export const HUGE_BANNER_BYTES = 10 * 1024 * 1024
-export const IAC_FLOOD_BYTES = 16 * 1024 * 1024
+const IAC_FLOOD_BYTES = 16 * 1024 * 1024
 export const GARBAGE_BYTES = 64 * 1024
 export const TRICKLE_TEXT = `\r\n${'BusyBox v1.19.4 (2013-03-21 11:02:07 CST) built-in shell (ash) '.repeat(4)}\r\n(none) login: `
 

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { MamoriError } from '../core/errors.js'
-import { defaultDeviceCount, parseIpv4, parseLabNet, pickAddresses, usableCount } from './lab-net.js'
+import { parseDottedIPv4 } from '../core/ipv4.js'
+import { defaultDeviceCount, parseLabNet, pickAddresses, usableCount } from './lab-net.js'
 import { SeededRandom } from './seeded-random.js'
 
 describe('lab net', () => {
   it('normalises a loopback CIDR', () => {
     assert.deepEqual(parseLabNet('127.16.9.77/16'), {
       cidr: '127.16.0.0/16',
-      first: parseIpv4('127.16.0.0'),
+      first: parseDottedIPv4('127.16.0.0'),
       size: 65536,
     })
   })

@@ -1,4 +1,5 @@
 import { MamoriError } from '../core/errors.js'
+import { formatIPv4, parseDottedIPv4 } from '../core/ipv4.js'
 import type { SeededRandom } from './seeded-random.js'
 
 /** An IPv4 block inside 127.0.0.0/8, as numbers. */
@@ -11,22 +12,10 @@ export interface LabNet {
 const LOOPBACK_FIRST = 0x7f000000
 const LOOPBACK_HOST = 0x7f000001 // 127.0.0.1: other services of the machine live there
 
-export function parseIpv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)
-  if (!m) return undefined
-  const octets = m.slice(1).map(Number)
-  if (octets.some((o) => o > 255)) return undefined
-  return octets.reduce((acc, o) => acc * 256 + o, 0)
-}
-
-export function formatIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
-}
-
 /** Parses `--net`; refuses anything that is not a block of 127.0.0.0/8 (exit code 2). */
 export function parseLabNet(cidr: string): LabNet {
   const m = /^([\d.]+)\/(\d{1,2})$/.exec(cidr.trim())
-  const base = m ? parseIpv4(m[1] as string) : undefined
+  const base = m ? parseDottedIPv4(m[1] as string) : undefined
   const prefix = m ? Number(m[2]) : Number.NaN
   if (base === undefined || !(prefix >= 0 && prefix <= 32)) {
     throw new MamoriError('ERR_USAGE', `--net must be an IPv4 CIDR such as 127.16.0.0/16, not "${cidr}"`)
@@ -39,11 +28,11 @@ export function parseLabNet(cidr: string): LabNet {
   }
   const size = 2 ** (32 - prefix)
   const first = base - (base % size)
-  return { cidr: `${formatIpv4(first)}/${prefix}`, first, size }
+  return { cidr: `${formatIPv4(first)}/${prefix}`, first, size }
 }
 
 /** Addresses a device may use: not 127.0.0.1, and no last octet 0 or 255 (network/broadcast-like). */
-export function isUsable(n: number): boolean {
+function isUsable(n: number): boolean {
   const last = n & 255
   return n !== LOOPBACK_HOST && last !== 0 && last !== 255 && n !== LOOPBACK_FIRST
 }
@@ -73,14 +62,14 @@ export function pickAddresses(net: LabNet, count: number, random: SeededRandom):
       const j = random.int(i + 1)
       ;[all[i], all[j]] = [all[j] as number, all[i] as number]
     }
-    return all.slice(0, count).map(formatIpv4)
+    return all.slice(0, count).map(formatIPv4)
   }
   const out: string[] = []
   while (out.length < count) {
     const n = net.first + random.int(net.size)
     if (!isUsable(n) || chosen.has(n)) continue
     chosen.add(n)
-    out.push(formatIpv4(n))
+    out.push(formatIPv4(n))
   }
   return out
 }

@@ -11,7 +11,7 @@ import { sshDevice } from './ssh-device.js'
 import { telnetDevice } from './telnet-device.js'
 import type { LabTruth } from './truth.js'
 
-export type { LabDevice, LabService, LabTruth } from './truth.js'
+export type { LabDevice, LabService } from './truth.js'
 
 /** Bytes kept per telnet service of what clients type after logging in. */
 const POST_LOGIN_LOG_BYTES = 64 * 1024

@@ -6,7 +6,7 @@ import { type FamilySpec, familyCatalogue } from './family.js'
 import { renderDeep } from './render-template.js'
 
 /** The shipped catalogue: `data/lab/families.yaml`. */
-export const FAMILIES_FILE = dataPath('lab', 'families.yaml')
+const FAMILIES_FILE = dataPath('lab', 'families.yaml')
 
 let cached: FamilySpec[] | undefined
 

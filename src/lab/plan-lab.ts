@@ -31,7 +31,7 @@ export interface PlannedService {
   credential?: { username: string; password: string }
 }
 
-export interface PlannedHostile {
+interface PlannedHostile {
   ip: string
   peer: HostilePeer
 }

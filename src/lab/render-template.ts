@@ -3,7 +3,7 @@
  * `built` string names `{serial}`), so substitution repeats a few times. An unknown name is an
  * error: a typo in the family data must not reach a banner.
  */
-export function renderTemplate(text: string, vars: Readonly<Record<string, string>>): string {
+function renderTemplate(text: string, vars: Readonly<Record<string, string>>): string {
   let out = text
   for (let round = 0; round < 4 && out.includes('{'); round++) {
     out = out.replace(/\{([a-z_][a-z0-9_]*)\}/g, (_, name: string) => {

@@ -1,3 +1,5 @@
+import type { Transport } from '../core/target.js'
+
 /**
  * The lab's ground truth: what every simulated device is and how to get in. Scanner, fingerprint and
  * audit accuracy are measured against it. `mamori lab --truth FILE` writes it as JSON.
@@ -27,7 +29,7 @@ export interface LabDevice {
 
 export interface LabService {
   port: number
-  transport: 'tcp' | 'udp'
+  transport: Transport
   /** telnet | ssh | http */
   protocol: string
   /** What this service's banner identifies, if anything (`Dropbear` `2014.63`, `uc-httpd` `1.0.0`). */

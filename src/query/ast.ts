@@ -21,7 +21,7 @@ export interface FieldTerm {
 }
 
 /** A bare word or quoted phrase searched in banner text, as lower-case tokens. */
-export interface TextTerm {
+interface TextTerm {
   readonly kind: 'text'
   readonly tokens: readonly string[]
   readonly negated: boolean

@@ -6,7 +6,7 @@ export interface FacetSpec {
   limit: number
 }
 
-export const DEFAULT_FACET_LIMIT = 10
+const DEFAULT_FACET_LIMIT = 10
 const MAX_FACET_LIMIT = 1000
 
 /**

@@ -1,13 +1,13 @@
 import { MamoriError } from '../core/errors.js'
+import { cidrRange } from '../core/ipv4.js'
 import type { QueryAst, Span, Term, Value } from './ast.js'
 import { type FieldDef, fieldByName, suggestField } from './fields.js'
-import { cidrRange } from './ipv4.js'
 import { lex, type RawValue, syntaxError } from './lexer.js'
 import { textTokens } from './tokens.js'
 
 /** Bounds on what one query may ask, so a query cannot make unbounded SQL. */
-export const MAX_TERMS = 64
-export const MAX_VALUES = 256
+const MAX_TERMS = 64
+const MAX_VALUES = 256
 
 /**
  * Parses search text into an AST whose values are checked against the field table.

@@ -1,4 +1,4 @@
-import { cidrBounds, parseIPv4 } from './ipv4.js'
+import { cidrBounds, parseIPv4 } from '../core/ipv4.js'
 import { IPv4RangeSet } from './range-set.js'
 
 /**

@@ -2,7 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises'
 import { homedir, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { MamoriError } from '../core/errors.js'
-import { formatIPv4 } from './ipv4.js'
+import { formatIPv4 } from '../core/ipv4.js'
 import type { IPv4RangeSet } from './range-set.js'
 import type { ResolvedTarget } from './scope.js'
 

@@ -1,4 +1,4 @@
-import { formatIPv4 } from './ipv4.js'
+import { formatIPv4 } from '../core/ipv4.js'
 
 /** An inclusive range of IPv4 addresses, as unsigned 32-bit numbers. */
 export type IPv4Range = readonly [start: number, end: number]

@@ -3,8 +3,8 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { readBoundedFile } from '../core/bounded-input.js'
 import { MamoriError } from '../core/errors.js'
+import { parseIPv4 } from '../core/ipv4.js'
 import { parseAddressSpec } from './address-spec.js'
-import { parseIPv4 } from './ipv4.js'
 import { IPv4RangeSet } from './range-set.js'
 import { allowedByEntries, LOOPBACK, type Scope } from './scope.js'
 
@@ -15,7 +15,7 @@ const addressSpec = z.string().refine((s) => parseAddressSpec(s) !== undefined, 
 })
 
 /** The scope file: who owns the networks, who authorised the scan, what may be done. */
-export const scopeFileSchema = z.strictObject({
+const scopeFileSchema = z.strictObject({
   owner: z.string().min(1),
   contact: z.string().min(1),
   authorised_by: z.string().min(1),
@@ -27,8 +27,6 @@ export const scopeFileSchema = z.strictObject({
     .array(z.string().refine((s) => parseIPv4(s) !== undefined, { message: 'not an IPv4 address' }))
     .default([]),
 })
-
-export type ScopeFile = z.infer<typeof scopeFileSchema>
 
 /** Reads and validates a scope file; any problem is ERR_SCOPE_FILE with the file and the field. */
 export async function loadScopeFile(path: string): Promise<Scope> {

@@ -1,5 +1,5 @@
 import { MamoriError } from '../core/errors.js'
-import { formatIPv4, parseIPv4 } from './ipv4.js'
+import { formatIPv4, parseIPv4 } from '../core/ipv4.js'
 import { type IPv4Range, IPv4RangeSet } from './range-set.js'
 import { SPECIAL_RANGES, SPECIAL_SET, specialRangeOf } from './special-ranges.js'
 

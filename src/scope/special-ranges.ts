@@ -1,4 +1,4 @@
-import { cidrBounds } from './ipv4.js'
+import { cidrBounds } from '../core/ipv4.js'
 import { type IPv4Range, IPv4RangeSet } from './range-set.js'
 
 /** A special-purpose block (ZMap's conf/blocklist.conf, from the IANA registry). */

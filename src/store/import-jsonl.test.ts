@@ -5,11 +5,11 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { describe, it } from 'node:test'
 import type { ScanRecord } from '../core/record.js'
+import { MAX_BANNER } from '../core/record.js'
 import { parseQuery } from '../query/parser.js'
 import { runCli } from '../testing/cli-child.js'
 import { importJsonl, MAX_LINE_BYTES } from './import-jsonl.js'
 import { openStore } from './open-store.js'
-import { MAX_BANNER } from './record-schema.js'
 import { loadBannerCorpus, recordFromBanner } from './testing/banner-corpus.js'
 
 const good = (i: number, scan = 'imp-1'): ScanRecord =>

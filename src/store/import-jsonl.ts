@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream'
 import { readLines } from '../core/bounded-input.js'
-import type { ScanRecord } from '../core/record.js'
-import { scanRecordSchema } from './record-schema.js'
+import { type ScanRecord, scanRecordSchema } from '../core/record.js'
 import type { Store } from './store.js'
 
 /** Lines longer than this are refused unread (a record with a 64 KiB banner fits easily). */
@@ -12,7 +11,7 @@ const BATCH = 5000
 /** Bad lines reported one by one; past this only counted, so a wrong file cannot exhaust memory. */
 const MAX_BAD_DETAILS = 1000
 
-export interface BadLine {
+interface BadLine {
   line: number
   error: string
 }
@@ -69,7 +68,7 @@ export async function importJsonl(store: Store, input: Readable): Promise<Import
       bad(line, `not a scan record: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
       continue
     }
-    batch.push(parsed.data as ScanRecord)
+    batch.push(parsed.data)
     if (batch.length >= BATCH) await flush()
   }
   await flush()

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseQuery } from '../query/parser.js'
+import { postgresPlaceholder } from './dialects/postgres/postgres-driver.js'
 import { PostgresQueryCompiler } from './dialects/postgres/postgres-query-compiler.js'
+import { sqlitePlaceholder } from './dialects/sqlite/sqlite-driver.js'
 import { SqliteQueryCompiler } from './dialects/sqlite/sqlite-query-compiler.js'
 
 const sqlite = new SqliteQueryCompiler()
@@ -10,8 +12,10 @@ const postgres = new PostgresQueryCompiler()
 const NET_AND_PORTS = [2131755008 * 2 ** 17, 2131820543 * 2 ** 17 + 2 ** 17 - 1, 8000, 8099]
 
 function compile(c: SqliteQueryCompiler | PostgresQueryCompiler, q: string) {
-  const p = c.params()
-  return { sql: c.where(parseQuery(q), p), params: p.values }
+  const { text, values } = c
+    .where(parseQuery(q))
+    .compile(c instanceof SqliteQueryCompiler ? sqlitePlaceholder : postgresPlaceholder)
+  return { sql: text, params: values }
 }
 
 type Expect = { sql: string; params: unknown[] }

@@ -1,110 +1,83 @@
-import { MamoriError } from '../core/errors.js'
 import type { FieldTerm, QueryAst, Term, Value } from '../query/ast.js'
 import { type FieldDef, fieldByName } from '../query/fields.js'
 import { addressIdRange, timeMs } from './record-row.js'
-
-/**
- * Parameters collected while SQL text is built; `add` returns the dialect's placeholder. A
- * string holding U+0000 is refused here, for every dialect alike: PostgreSQL text cannot hold
- * it and its driver would fail with an error of its own (stored banners escape it first).
- */
-export class Params {
-  readonly values: unknown[] = []
-  constructor(private readonly placeholder: (index: number) => string) {}
-  add(value: unknown): string {
-    if (typeof value === 'string' && value.includes('\u0000'))
-      throw new MamoriError(
-        'ERR_QUERY_VALUE',
-        `the value ${JSON.stringify(value.slice(0, 40))} contains U+0000 (NUL)`,
-      )
-    this.values.push(value)
-    return this.placeholder(this.values.length)
-  }
-}
+import { type Sql, sql } from './sql.js'
 
 /**
  * Compiles a query AST to a parameterised WHERE clause over `services s`. Column and table names
  * come only from the field table; every user value is a parameter. Dialects override the hooks
- * (placeholders, case-insensitive comparison, full text, NULL-safe NOT), not the visitor.
- * Callers must append SQL in the order they add parameters (SQLite's `?` is positional).
+ * (case-insensitive comparison, full text, NULL-safe NOT), not the visitor.
  */
 export abstract class QueryCompiler {
-  abstract placeholder(index: number): string
-  /** Case-insensitive equality with an indexed column; the parameter is already lower-case where needed. */
-  protected abstract ciEquals(column: string, value: string, params: Params): string
+  /** Case-insensitive equality with an indexed column; the value is already lower-case where needed. */
+  protected abstract ciEquals(column: Sql, value: string): Sql
   /** Case-insensitive substring. */
-  protected abstract contains(column: string, value: string, params: Params): string
+  protected abstract contains(column: Sql, value: string): Sql
   /** Banner full text: all tokens, adjacent and in order. */
-  protected abstract fullText(tokens: readonly string[], params: Params): string
+  protected abstract fullText(tokens: readonly string[]): Sql
   /** NOT that treats NULL as false, so `-product:x` keeps services without a product. */
-  protected abstract not(condition: string): string
-  abstract readonly trueSql: string
+  protected abstract not(condition: Sql): Sql
+  abstract readonly trueSql: Sql
 
-  params(): Params {
-    return new Params((i) => this.placeholder(i))
-  }
-
-  where(ast: QueryAst, params: Params): string {
+  where(ast: QueryAst): Sql {
     if (ast.terms.length === 0) return this.trueSql
-    return ast.terms.map((t) => this.term(t, params)).join(' AND ')
+    return sql.join(
+      ast.terms.map((t) => this.term(t)),
+      ' AND ',
+    )
   }
 
-  private term(term: Term, params: Params): string {
-    if (term.kind === 'text') {
-      const sql = this.fullText(term.tokens, params)
-      return term.negated ? this.not(sql) : sql
-    }
-    const sql = this.field(term, params)
-    return term.negated ? this.not(sql) : sql
+  private term(term: Term): Sql {
+    const cond = term.kind === 'text' ? this.fullText(term.tokens) : this.field(term)
+    return term.negated ? this.not(cond) : cond
   }
 
-  private field(term: FieldTerm, params: Params): string {
+  private field(term: FieldTerm): Sql {
     const def = fieldByName(term.field) as FieldDef
     const target = def.target
-    if (target.kind === 'column') {
-      return this.anyOf(term.values.map((v) => this.compare(def, `s.${target.column}`, v, params)))
-    }
-    if (target.kind === 'content') {
-      const conds = term.values.map((v) => this.compare(def, `r.${target.column}`, v, params))
-      return `s.content_id IN (SELECT r.id FROM contents r WHERE ${this.anyOf(conds)})`
-    }
-    const sub = (cond: string) => `s.id IN (SELECT r.service_id FROM ${target.table} r WHERE ${cond})`
+    const column = sql.raw(`${target.kind === 'column' ? 's' : 'r'}.${target.column}`)
+    const compared = () => this.anyOf(term.values.map((v) => this.compare(def, column, v)))
+    if (target.kind === 'column') return compared()
+    if (target.kind === 'content')
+      return sql`s.content_id IN (SELECT r.id FROM contents r WHERE ${compared()})`
+    const sub = (cond: Sql) =>
+      sql`s.id IN (SELECT r.service_id FROM ${sql.raw(target.table)} r WHERE ${cond})`
     if (def.type === 'bool') {
       // kev:false means "no KEV vulnerability", not "some vulnerability outside KEV"
       return this.anyOf(
         term.values.map((v) => {
-          const has = sub(`r.${target.column} = ${params.add(1)}`)
+          const has = sub(sql`${column} = ${1}`)
           return v.kind === 'bool' && v.value ? has : this.not(has)
         }),
       )
     }
-    return sub(this.anyOf(term.values.map((v) => this.compare(def, `r.${target.column}`, v, params))))
+    return sub(compared())
   }
 
-  private anyOf(conds: string[]): string {
-    return conds.length === 1 ? (conds[0] as string) : `(${conds.join(' OR ')})`
+  private anyOf(conds: Sql[]): Sql {
+    return conds.length === 1 ? (conds[0] as Sql) : sql`(${sql.join(conds, ' OR ')})`
   }
 
-  private compare(def: FieldDef, column: string, v: Value, params: Params): string {
+  private compare(def: FieldDef, column: Sql, v: Value): Sql {
     switch (v.kind) {
       case 'string':
-        if (def.type === 'text') return this.contains(column, v.value.toLowerCase(), params)
+        if (def.type === 'text') return this.contains(column, v.value.toLowerCase())
         if (def.type === 'string' && !def.upper && !def.exact)
-          return this.ciEquals(column, v.value.toLowerCase(), params)
-        return `${column} = ${params.add(v.value)}`
+          return this.ciEquals(column, v.value.toLowerCase())
+        return sql`${column} = ${v.value}`
       case 'range': {
         if (def.type === 'cidr') {
           const [first, last] = addressIdRange(v.lo, v.hi)
-          return `${column} BETWEEN ${params.add(first)} AND ${params.add(last)}`
+          return sql`${column} BETWEEN ${first} AND ${last}`
         }
-        if (v.lo === v.hi) return `${column} = ${params.add(v.lo)}`
-        return `${column} BETWEEN ${params.add(v.lo)} AND ${params.add(v.hi)}`
+        if (v.lo === v.hi) return sql`${column} = ${v.lo}`
+        return sql`${column} BETWEEN ${v.lo} AND ${v.hi}`
       }
       case 'date':
         // stored times are integer milliseconds
-        return `${column} ${def.compare === 'before' ? '<' : '>='} ${params.add(timeMs(v.iso))}`
+        return sql`${column} ${sql.raw(def.compare === 'before' ? '<' : '>=')} ${timeMs(v.iso)}`
       case 'bool':
-        return `${column} = ${params.add(v.value ? 1 : 0)}`
+        return sql`${column} = ${v.value ? 1 : 0}`
     }
   }
 }

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto'
+import { parseDottedIPv4 } from '../core/ipv4.js'
 import type { ScanRecord } from '../core/record.js'
 import { tlsWrapped } from '../core/tls-wrapped.js'
-import { ipv4ToNumber } from '../query/ipv4.js'
 import { textTokens } from '../query/tokens.js'
 
 /** The columns a record fills, in one order shared by services and observations. */
@@ -138,7 +138,7 @@ function pick(data: Record<string, unknown>, proto: string, key: string): unknow
 const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' ? clean(v, max) : null)
 
 /** A record's content in CONTENT_COLUMNS order, as stored. */
-export function recordContent(r: ScanRecord): unknown[] {
+function recordContent(r: ScanRecord): unknown[] {
   const fp = r.fingerprint
   return [
     clean(r.protocol, 64),
@@ -216,7 +216,7 @@ export function contentHash(r: ScanRecord): string {
 export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
   const fp = r.fingerprint
   const status = pick(r.data, 'http', 'status_code')
-  const ipNum = ipv4ToNumber(r.ip) as number
+  const ipNum = parseDottedIPv4(r.ip) as number
   return [
     r.ip,
     ipNum,

@@ -1,8 +1,10 @@
+import type { Sql } from './sql.js'
+
 /** The little a store needs from a database connection; each dialect provides one. */
 export interface SqlDriver {
-  all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>
+  all<T = Record<string, unknown>>(query: Sql): Promise<T[]>
   /** Runs a statement and returns how many rows it changed. */
-  run(sql: string, params?: readonly unknown[]): Promise<number>
+  run(query: Sql): Promise<number>
   /** Runs several statements without parameters (DDL). */
   exec(sql: string): Promise<void>
   /** Runs `fn` in one transaction on one connection: all of it is stored, or none. */

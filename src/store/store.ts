@@ -1,4 +1,5 @@
 import type { Finding, ScanRecord, VulnRef } from '../core/record.js'
+import type { Transport } from '../core/target.js'
 import type { QueryAst } from '../query/ast.js'
 
 /** A service as search returns it: the newest record of the service plus when it was first and last seen. */
@@ -13,7 +14,7 @@ export interface ServiceRow extends ScanRecord {
 export interface ServiceKey {
   ip: string
   port: number
-  transport: 'tcp' | 'udp'
+  transport: Transport
 }
 
 export interface ScanInfo {

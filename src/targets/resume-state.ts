@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { MamoriError } from '../core/errors.js'
 
 /** What an interrupted scan writes so `--resume` can finish it without repeats or gaps. */
-export const resumeStateSchema = z.strictObject({
+const resumeStateSchema = z.strictObject({
   version: z.literal(1),
   scan_id: z.string(),
   /** The scan's arguments: a resumed scan runs exactly the same space. */

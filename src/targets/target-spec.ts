@@ -1,8 +1,8 @@
 import { lookup, Resolver } from 'node:dns/promises'
 import { boundedFile, readLines } from '../core/bounded-input.js'
 import { MamoriError } from '../core/errors.js'
+import { parseIPv4 } from '../core/ipv4.js'
 import { parseAddressSpec } from '../scope/address-spec.js'
-import { parseIPv4 } from '../scope/ipv4.js'
 import { type IPv4Range, IPv4RangeSet } from '../scope/range-set.js'
 import type { ResolvedTarget } from '../scope/scope.js'
 

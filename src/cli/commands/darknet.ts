@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { cidrRange } from '../../core/ipv4.js'
 import { analyseCapture } from '../../darknet/analyse-capture.js'
 import { analysisSummary, darknetTable } from '../../darknet/darknet-output.js'
 import { darknetVerdict } from '../../darknet/darknet-verdict.js'
-import { cidrRange } from '../../query/ipv4.js'
 import { formatDuration } from '../../scan/progress-line.js'
 import { openSensorStore } from '../../store/sensors/sql-sensor-store.js'
 

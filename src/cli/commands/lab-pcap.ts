@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { cidrRange } from '../../core/ipv4.js'
 import { writeSyntheticCapture } from '../../lab/pcap/synthetic-capture.js'
-import { cidrRange } from '../../query/ipv4.js'
 import { intOption } from '../../store/open-store.js'
 
 /** `mamori lab pcap`: a synthetic darknet capture with known sources, written as a file (nothing is sent). */

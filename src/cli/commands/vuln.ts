@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
+import { parseCpe, wfnValue, withAttr } from '../../core/cpe.js'
 import { MamoriError } from '../../core/errors.js'
 import { withStore } from '../../store/open-store.js'
-import { parseCpe, wfnValue, withAttr } from '../../vuln/cpe/cpe.js'
 import { defaultVulnDbPath, VulnDb } from '../../vuln/db/vuln-db.js'
 import { importInputs } from '../../vuln/import/import-inputs.js'
 import { assetFromWfns } from '../../vuln/match/asset.js'

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
-import { RegexTranslationError, translateRegex } from '../regex/translate-regex.js'
+import { RegexTranslationError } from '../regex/regex-syntax.js'
+import { translateRegex } from '../regex/translate-regex.js'
 import type { LoadProblem, Rule } from '../rule.js'
 import { expandTemplate, parseVersionInfo, type VersionInfo } from './version-template.js'
 

@@ -3,7 +3,8 @@ import { basename, join } from 'node:path'
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { dataPath } from '../../core/paths.js'
-import { RegexTranslationError, translateRegex } from '../regex/translate-regex.js'
+import { RegexTranslationError } from '../regex/regex-syntax.js'
+import { translateRegex } from '../regex/translate-regex.js'
 import type { LoadProblem, Rule, RuleParam } from '../rule.js'
 
 /**

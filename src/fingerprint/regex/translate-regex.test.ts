@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type RegexDialect, type RegexOptions, translateRegex } from './translate-regex.js'
+import type { RegexDialect, RegexOptions } from './regex-syntax.js'
+import { translateRegex } from './translate-regex.js'
 
 function re(pattern: string, dialect: RegexDialect = 'ruby', options: RegexOptions = {}): RegExp {
   const t = translateRegex(pattern, dialect, options)
@@ -94,4 +95,18 @@ test('adversarial inputs against translated patterns stay fast', () => {
   const start = performance.now()
   for (const p of patterns) for (const s of inputs) re(p, 'pcre').test(s)
   assert.ok(performance.now() - start < 2000)
+})
+
+test('a quantifier after a mode modifier or a comment applies to the atom before it, which is then not required', () => {
+  const t = translateRegex('ab(?i)*c', 'pcre')
+  assert.ok(new RegExp(t.source, t.flags).test('aC'))
+  assert.deepEqual(t.literals, ['a', 'c'])
+  assert.deepEqual(translateRegex('xy(?#note)?z', 'pcre').literals, ['x', 'z'])
+})
+
+test('a backreference inside a possessive repetition names the group it names in the pattern', () => {
+  // PCRE: "xx" repeated and never given back, then "y": in "xxxy" the match starts at the second x
+  const t = translateRegex('((x)\\2)++y', 'pcre')
+  assert.equal(new RegExp(t.source).exec('xxxy')?.[0], 'xxy')
+  assert.equal(new RegExp(t.source).exec('xxxxy')?.[t.groupMap[2] as number], 'x')
 })

@@ -10,7 +10,7 @@ export interface SessionEvidence {
   urls: readonly string[]
 }
 
-export interface DecidingFeature {
+interface DecidingFeature {
   id: string
   description: string
   weight: number

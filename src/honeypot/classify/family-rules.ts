@@ -67,11 +67,11 @@ const fileSchema = z.strictObject({
 })
 
 export type FamilyFeature = z.infer<typeof featureSchema>
-export type FamilyRule = z.infer<typeof familySchema>
+type FamilyRule = z.infer<typeof familySchema>
 export type ExampleSession = z.infer<typeof exampleSession>
 export type FamilyRules = z.infer<typeof fileSchema>
 
-export const FAMILY_RULES_FILE = dataPath('honeypot', 'families.yaml')
+const FAMILY_RULES_FILE = dataPath('honeypot', 'families.yaml')
 
 let cached: FamilyRules | undefined
 

@@ -19,7 +19,7 @@ const EHDR = 52
 const PHDR = 32
 const PHNUM = 3
 /** Bytes of `cat /bin/echo` shown: the headers and a zero-filled start of the text segment. */
-export const ELF_PREFIX_BYTES = 512
+const ELF_PREFIX_BYTES = 512
 
 /**
  * The first bytes of a statically linked 32-bit ELF executable for `arch`, as `cat /bin/echo` on such
@@ -66,13 +66,4 @@ export function elfHeader(arch: Arch): Buffer {
   u32(6, stack + 24)
   u32(4, stack + 28)
   return b
-}
-
-/** The architecture an ELF header names (the loader's reading of it), for tests and the classifier. */
-export function elfMachine(bytes: Buffer): { machine: number; bigEndian: boolean } | undefined {
-  const at = bytes.indexOf('\x7fELF', 0, 'latin1')
-  if (at < 0 || bytes.length < at + 20) return undefined
-  const bigEndian = bytes[at + 5] === 2
-  const machine = bigEndian ? bytes.readUInt16BE(at + 18) : bytes.readUInt16LE(at + 18)
-  return { machine, bigEndian }
 }

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs'
 import { createGzip } from 'node:zlib'
-import { formatIPv4 } from '../../scope/ipv4.js'
+import { formatIPv4 } from '../../core/ipv4.js'
 import { SeededRandom } from '../seeded-random.js'
 
 /** What the lab's capture file holds: how many packets, from how many sources of each kind. */
@@ -21,7 +21,7 @@ export interface CaptureSpec {
   rate: number
 }
 
-export type SourceKind = 'mirai' | 'scanner' | 'backscatter' | 'noise'
+type SourceKind = 'mirai' | 'scanner' | 'backscatter' | 'noise'
 
 /** The ground truth of a capture: every source, what it is and how many packets it sent. */
 export interface CaptureTruth {
@@ -43,9 +43,7 @@ interface Source {
  * Mirai bots (seq = daddr, 9 in 10 to port 23, the rest 2323), other scanners (random sequence, mixed
  * ports), backscatter (SYN-ACK) and UDP noise. Same spec, same bytes, same truth.
  */
-export function* syntheticPackets(
-  spec: CaptureSpec,
-): Generator<{ timeMs: number; frame: Buffer }, CaptureTruth> {
+function* syntheticPackets(spec: CaptureSpec): Generator<{ timeMs: number; frame: Buffer }, CaptureTruth> {
   const rnd = new SeededRandom(spec.seed)
   const used = new Set<number>()
   const newSource = (kind: SourceKind): Source => {

@@ -147,8 +147,8 @@ export const dahuaService = z.strictObject({
   defaults: z.array(credential).max(0).optional(),
 })
 
-export type OnvifServiceSpec = z.infer<typeof onvifService>
-export type DahuaServiceSpec = z.infer<typeof dahuaService>
+type OnvifServiceSpec = z.infer<typeof onvifService>
+type DahuaServiceSpec = z.infer<typeof dahuaService>
 export type TlsServiceSpec = z.infer<typeof tlsService>
 export type SnmpServiceSpec = z.infer<typeof snmpService>
 export type CoapServiceSpec = z.infer<typeof coapService>

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { dialectFor } from '../open-store.js'
 import { msToIso, timeMs } from '../record-row.js'
+import { type Sql, sql } from '../sql.js'
 import { SqlStore } from '../sql-store.js'
 import type { Store } from '../store.js'
 import type {
@@ -49,10 +50,8 @@ class SqlSensorStore implements SensorStore {
     return this.#serial(() =>
       this.#d.driver.transaction(async (tx) => {
         for (const e of batch.events) {
-          const p = this.#d.compiler.params()
           await tx.run(
-            `INSERT INTO honeypot_events (session, eventid, ts, event) VALUES (${p.add(e.session)}, ${p.add(e.eventid)}, ${p.add(timeMs(e.timestamp))}, ${p.add(JSON.stringify(e))})`,
-            p.values,
+            sql`INSERT INTO honeypot_events (session, eventid, ts, event) VALUES (${e.session}, ${e.eventid}, ${timeMs(e.timestamp)}, ${JSON.stringify(e)})`,
           )
         }
         for (const s of batch.sessions) await this.#insertSession(tx, s)
@@ -63,7 +62,6 @@ class SqlSensorStore implements SensorStore {
   }
 
   async #insertSession(tx: Driver, s: HoneypotSessionRow): Promise<void> {
-    const p = this.#d.compiler.params()
     const values = [
       s.session,
       s.sensor,
@@ -78,12 +76,11 @@ class SqlSensorStore implements SensorStore {
       s.verdict.confidence,
       JSON.stringify(s.summary),
       JSON.stringify(s.verdict),
-    ].map((v) => p.add(v))
+    ]
     await tx.run(
-      `INSERT INTO honeypot_sessions (session, sensor, src_ip, src_port, dst_ip, dst_port, started_at, ended_at,
-         close_reason, family, confidence, summary, verdict) VALUES (${values.join(', ')})
+      sql`INSERT INTO honeypot_sessions (session, sensor, src_ip, src_port, dst_ip, dst_port, started_at, ended_at,
+         close_reason, family, confidence, summary, verdict) VALUES (${sql.join(values)})
        ON CONFLICT (session) DO NOTHING`,
-      p.values,
     )
   }
 
@@ -93,17 +90,13 @@ class SqlSensorStore implements SensorStore {
     sensor: string,
     judge: (summaries: Record<string, unknown>[]) => SourceVerdict,
   ): Promise<void> {
-    const p = this.#d.compiler.params()
     const rows = await tx.all<Row>(
-      `SELECT summary, started_at, ended_at FROM honeypot_sessions WHERE src_ip = ${p.add(ip)}
-       ORDER BY started_at DESC LIMIT ${SOURCE_SESSIONS}`,
-      p.values,
+      sql`SELECT summary, started_at, ended_at FROM honeypot_sessions WHERE src_ip = ${ip}
+       ORDER BY started_at DESC LIMIT ${sql.raw(String(SOURCE_SESSIONS))}`,
     )
-    const q = this.#d.compiler.params()
     const [agg] = await tx.all<Row>(
-      `SELECT count(*) AS n, min(started_at) AS first, max(ended_at) AS last FROM honeypot_sessions
-       WHERE src_ip = ${q.add(ip)}`,
-      q.values,
+      sql`SELECT count(*) AS n, min(started_at) AS first, max(ended_at) AS last FROM honeypot_sessions
+       WHERE src_ip = ${ip}`,
     )
     const summaries = rows.reverse().map((r) => JSON.parse(r.summary as string) as Record<string, unknown>)
     const verdict = judge(summaries)
@@ -123,11 +116,9 @@ class SqlSensorStore implements SensorStore {
     return this.#serial(() =>
       this.#d.driver.transaction(async (tx) => {
         for (const u of updates) {
-          const p = this.#d.compiler.params()
           const [old] = await tx.all<Row>(
-            `SELECT evidence, first_seen, last_seen, observations FROM sensor_sources
-             WHERE sensor_kind = 'darknet' AND ip = ${p.add(u.ip)}`,
-            p.values,
+            sql`SELECT evidence, first_seen, last_seen, observations FROM sensor_sources
+             WHERE sensor_kind = 'darknet' AND ip = ${u.ip}`,
           )
           const counters = { ...u.counters }
           let first = timeMs(u.first_seen)
@@ -169,7 +160,6 @@ class SqlSensorStore implements SensorStore {
     evidence: Record<string, unknown>,
     seen: { first: number; last: number; observations: number },
   ): Promise<void> {
-    const p = this.#d.compiler.params()
     const values = [
       kind,
       ip,
@@ -182,27 +172,24 @@ class SqlSensorStore implements SensorStore {
       seen.first,
       seen.last,
       seen.observations,
-    ].map((x) => p.add(x))
+    ]
     await tx.run(
-      `INSERT INTO sensor_sources (sensor_kind, ip, sensor, family, variant, confidence, features, evidence,
-         first_seen, last_seen, observations) VALUES (${values.join(', ')})
+      sql`INSERT INTO sensor_sources (sensor_kind, ip, sensor, family, variant, confidence, features, evidence,
+         first_seen, last_seen, observations) VALUES (${sql.join(values)})
        ON CONFLICT (sensor_kind, ip) DO UPDATE SET sensor = excluded.sensor, family = excluded.family,
          variant = excluded.variant, confidence = excluded.confidence, features = excluded.features,
          evidence = excluded.evidence, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
          observations = excluded.observations`,
-      p.values,
     )
   }
 
   async sources(filter: { kind?: SensorKind; family?: string } = {}): Promise<SensorSource[]> {
-    const p = this.#d.compiler.params()
-    const where: string[] = []
-    if (filter.kind) where.push(`sensor_kind = ${p.add(filter.kind)}`)
-    if (filter.family) where.push(`family = ${p.add(filter.family)}`)
+    const where: Sql[] = []
+    if (filter.kind) where.push(sql`sensor_kind = ${filter.kind}`)
+    if (filter.family) where.push(sql`family = ${filter.family}`)
     const rows = await this.#d.driver.all<Row>(
-      `SELECT * FROM sensor_sources ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      sql`SELECT * FROM sensor_sources ${where.length ? sql`WHERE ${sql.join(where, ' AND ')}` : sql.raw('')}
        ORDER BY last_seen DESC, ip`,
-      p.values,
     )
     return rows.map((r) => ({
       sensor_kind: r.sensor_kind as SensorKind,
@@ -220,10 +207,8 @@ class SqlSensorStore implements SensorStore {
   }
 
   async events(session: string): Promise<StoredEvent[]> {
-    const p = this.#d.compiler.params()
     const rows = await this.#d.driver.all<Row>(
-      `SELECT event FROM honeypot_events WHERE session = ${p.add(session)} ORDER BY id`,
-      p.values,
+      sql`SELECT event FROM honeypot_events WHERE session = ${session} ORDER BY id`,
     )
     return rows.map((r) => JSON.parse(r.event as string) as StoredEvent)
   }

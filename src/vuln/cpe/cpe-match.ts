@@ -1,4 +1,4 @@
-import { CPE_ATTRIBUTES, type CpeAttribute, type CpeValue, hasWildcard, type Wfn } from './cpe.js'
+import { CPE_ATTRIBUTES, type CpeAttribute, type CpeValue, hasWildcard, type Wfn } from '../../core/cpe.js'
 
 /** NISTIR 7696 Table 6-2 attribute relations (source = the CVE's CPE, target = the asset's CPE). */
 export type CpeRelation = 'superset' | 'subset' | 'equal' | 'disjoint' | 'undefined'

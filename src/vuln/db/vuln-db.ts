@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
+import { attr, plainValue, tryParseCpe, vendorProductOf } from '../../core/cpe.js'
 import { MamoriError } from '../../core/errors.js'
-import { attr, plainValue, tryParseCpe, vendorProductOf } from '../cpe/cpe.js'
 import type { KevEntry, VulnRecord, VulnSource } from '../model.js'
 import { canonicalProduct, canonicalVendor } from '../names/aliases.js'
 
@@ -194,7 +194,7 @@ export class VulnDb {
 }
 
 /** (vendor, product) pairs a record can apply to: vulnerable criteria and affected products. */
-export function productKeys(rec: VulnRecord): Array<[string, string]> {
+function productKeys(rec: VulnRecord): Array<[string, string]> {
   const keys = new Map<string, [string, string]>()
   const addCpe = (c: string) => {
     let vp = vendorProductOf(c)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import type { ScanRecord } from '../../core/record.js'
 import type { Enricher } from '../../core/sink.js'
 import { defaultVulnDbPath, VulnDb } from '../db/vuln-db.js'
-import type { MatchMode } from '../match/applicability.js'
+import type { MatchMode } from '../match/verdict.js'
 import { VulnMatcher } from '../match/vuln-matcher.js'
 import { applyMatches, matchRecord } from './vuln-findings.js'
 

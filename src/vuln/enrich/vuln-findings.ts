@@ -6,7 +6,7 @@ import { fingerprintCpes } from '../names/fingerprint-cpes.js'
 export const KNOWN_VULNERABILITY = 'known-vulnerability'
 
 /** `record.vulns[]` entries for matches. */
-export function vulnRefs(matches: readonly VulnMatch[]): VulnRef[] {
+function vulnRefs(matches: readonly VulnMatch[]): VulnRef[] {
   return matches.map((m) => {
     const ref: VulnRef = { id: m.id, kev: m.kev, status: m.status }
     if (m.cvss !== undefined) ref.cvss = m.cvss
@@ -18,7 +18,7 @@ export function vulnRefs(matches: readonly VulnMatch[]): VulnRef[] {
  * One `known-vulnerability` finding per match: severity from CVSS (v4.0, else v3.1, else v2),
  * "possibly affected" in the title when the match is indeterminate, KEV named in the title.
  */
-export function vulnFindings(matches: readonly VulnMatch[]): Finding[] {
+function vulnFindings(matches: readonly VulnMatch[]): Finding[] {
   return matches.map((m) => {
     const kev = m.kev ? ', known exploited (CISA KEV)' : ''
     const cvss = m.cvss !== undefined ? `CVSS ${m.cvss_version} ${m.cvss}` : 'no CVSS score'

@@ -21,7 +21,7 @@ const MAX_DEPTH = 64
 const MAX_XML_ELEMENT_CHARS = 4 * 1024 * 1024
 
 /** One record or file that could not be imported, with where it was. */
-export interface ImportProblem {
+interface ImportProblem {
   file: string
   /** `record 12 at byte 34567` or `file` */
   position: string

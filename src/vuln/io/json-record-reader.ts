@@ -10,7 +10,7 @@ export type JsonRecordResult =
  * The stream itself cannot be read as the document it claims to be (truncated, unbalanced,
  * malformed, nested or sized past the limits, the wrong shape): nothing of it should be kept.
  */
-export class JsonStreamError extends Error {
+class JsonStreamError extends Error {
   override name = 'JsonStreamError'
 }
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { ConfigNode, CpeMatchEntry, VulnRecord } from '../model.js'
-import { evaluateRecord, type MatchMode } from './applicability.js'
+import { evaluateRecord } from './applicability.js'
 import { assetFromCpes } from './asset.js'
+import type { MatchMode } from './verdict.js'
 
 const rec = (configurations: ConfigNode[], affected: VulnRecord['affected'] = []): VulnRecord => ({
   id: 'CVE-2000-0001',

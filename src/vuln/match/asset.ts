@@ -1,13 +1,4 @@
-import {
-  attr,
-  type CpeValue,
-  formatCpe,
-  parseCpe,
-  plainValue,
-  type Wfn,
-  wfnValue,
-  withAttr,
-} from '../cpe/cpe.js'
+import { attr, type CpeValue, parseCpe, plainValue, type Wfn, wfnValue, withAttr } from '../../core/cpe.js'
 
 /**
  * What is known about one device or service: the CPE names fingerprinting gave it (fully
@@ -54,8 +45,4 @@ export function partOf(w: Wfn): string {
 export function versionOf(w: Wfn): string | undefined {
   const v: CpeValue = attr(w, 'version')
   return v.kind === 'value' ? plainValue(v) : undefined
-}
-
-export function describeAsset(a: Asset): string {
-  return a.cpes.map(formatCpe).join(', ')
 }

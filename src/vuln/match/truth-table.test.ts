@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import type { VulnDb } from '../db/vuln-db.js'
 import { realVulnDb } from '../testing/real-vuln-db.js'
-import type { MatchMode, MatchStatus } from './applicability.js'
+import type { MatchStatus } from './applicability.js'
 import { assetFromCpes } from './asset.js'
+import type { MatchMode } from './verdict.js'
 import { VulnMatcher } from './vuln-matcher.js'
 
 /**

@@ -1,9 +1,10 @@
+import { attr, formatCpe, plainValue, type Wfn } from '../../core/cpe.js'
 import type { Severity } from '../../core/record.js'
-import { attr, formatCpe, plainValue, type Wfn } from '../cpe/cpe.js'
 import type { VulnDb } from '../db/vuln-db.js'
 import type { CvssScore, VulnRecord, VulnSource } from '../model.js'
-import { type Applicability, evaluateRecord, type MatchMode, type MatchStatus } from './applicability.js'
+import { type Applicability, evaluateRecord, type MatchStatus } from './applicability.js'
 import type { Asset } from './asset.js'
+import type { MatchMode } from './verdict.js'
 
 /** One CVE that applies to an asset: `vuln match --json` prints one of these per line. */
 export interface VulnMatch {

@@ -29,7 +29,7 @@ export interface AliasTable {
 }
 
 /** Lower case, trimmed, runs of white space as "_": how CPE names spell vendors and products. */
-export function normalizeName(name: string): string {
+function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/\s+/g, '_')
 }
 

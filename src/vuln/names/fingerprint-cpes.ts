@@ -1,5 +1,5 @@
+import { attr, plainValue, tryParseCpe, type Wfn, wfnValue, withAttr } from '../../core/cpe.js'
 import type { Fingerprint } from '../../core/record.js'
-import { attr, plainValue, tryParseCpe, type Wfn, wfnValue, withAttr } from '../cpe/cpe.js'
 import { canonicalVendor, productAlias } from './aliases.js'
 
 /**

@@ -1,4 +1,4 @@
-import { formatCpe, tryParseCpe } from '../cpe/cpe.js'
+import { formatCpe, tryParseCpe } from '../../core/cpe.js'
 import type { AffectedProduct, CvssSet, VulnRecord } from '../model.js'
 import { parseJvnVersionText } from './jvn-version-text.js'
 import { arr, cveIdsIn, isoTime, type Json, obj, RecordRejected, score } from './record-fields.js'

@@ -6,7 +6,7 @@ import { fromJvnVuldef } from '../sources/jvn-record.js'
 import { arr, obj, RecordRejected } from '../sources/record-fields.js'
 import { HttpFetcher, RateLimiter } from './http-fetcher.js'
 
-export const MYJVN_API = 'https://jvndb.jvn.jp/myjvn'
+const MYJVN_API = 'https://jvndb.jvn.jp/myjvn'
 const OVERVIEW_PAGE = 50 // getVulnOverviewList maxCountItem limit
 const DETAIL_BATCH = 10 // getVulnDetailInfo maxCountItem limit
 

@@ -5,9 +5,9 @@ import { fromNvd20 } from '../sources/nvd-record.js'
 import { arr, obj, RecordRejected } from '../sources/record-fields.js'
 import { HttpFetcher, RateLimiter } from './http-fetcher.js'
 
-export const NVD_CVE_API = 'https://services.nvd.nist.gov/rest/json/cves/2.0'
+const NVD_CVE_API = 'https://services.nvd.nist.gov/rest/json/cves/2.0'
 /** NVD refuses lastMod ranges longer than 120 days. */
-export const MAX_WINDOW_DAYS = 120
+const MAX_WINDOW_DAYS = 120
 const DAY = 86_400_000
 
 /** Persisted between runs: what is complete, and where an interrupted page walk stopped. */

@@ -5,7 +5,7 @@ import { HttpFetcher } from './http-fetcher.js'
 import { syncJvn } from './jvn-sync.js'
 import { syncNvd } from './nvd-sync.js'
 
-export const KEV_URL = 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json'
+const KEV_URL = 'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json'
 
 export interface SyncOptions {
   url?: string

@@ -4,7 +4,7 @@ import { VulnDb } from '../db/vuln-db.js'
 import { type ImportSummary, importInputs } from '../import/import-inputs.js'
 
 /** The real vulnerability files of ../shared/data/vulns that tests import. */
-export function realVulnFiles(): string[] {
+function realVulnFiles(): string[] {
   const v = (...p: string[]) => sharedData('vulns', ...p)
   return [
     v('nvd-1.1-iot-subset.json.gz'),

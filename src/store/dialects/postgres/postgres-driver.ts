@@ -1,5 +1,9 @@
 import pg from 'pg'
+import type { Sql } from '../../sql.js'
 import type { SqlDriver } from '../../sql-driver.js'
+
+/** pg numbers its parameters: `$1`, `$2`, ... */
+export const postgresPlaceholder = (n: number): string => `$${n}`
 
 // COUNT(*) and BIGINT columns come back as strings by default; our values fit in a double.
 const types = {
@@ -14,12 +18,12 @@ type Queryable = pg.Pool | pg.PoolClient
 class PgSession implements SqlDriver {
   constructor(protected readonly conn: Queryable) {}
 
-  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.conn.query({ text: sql, values: params as unknown[] })).rows as T[]
+  async all<T>(query: Sql): Promise<T[]> {
+    return (await this.conn.query(query.compile(postgresPlaceholder))).rows as T[]
   }
 
-  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return (await this.conn.query({ text: sql, values: params as unknown[] })).rowCount ?? 0
+  async run(query: Sql): Promise<number> {
+    return (await this.conn.query(query.compile(postgresPlaceholder))).rowCount ?? 0
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,20 +1,18 @@
-import { type Params, QueryCompiler } from '../../query-compiler.js'
+import { QueryCompiler } from '../../query-compiler.js'
+import { type Sql, sql } from '../../sql.js'
 
 export class PostgresQueryCompiler extends QueryCompiler {
-  readonly trueSql = 'TRUE'
-  placeholder(index: number): string {
-    return `$${index}`
+  readonly trueSql = sql`TRUE`
+  protected ciEquals(column: Sql, value: string): Sql {
+    return sql`lower(${column}) = ${value}`
   }
-  protected ciEquals(column: string, value: string, params: Params): string {
-    return `lower(${column}) = ${params.add(value)}`
+  protected contains(column: Sql, value: string): Sql {
+    return sql`strpos(lower(${column}), ${value}) > 0`
   }
-  protected contains(column: string, value: string, params: Params): string {
-    return `strpos(lower(${column}), ${params.add(value)}) > 0`
+  protected fullText(tokens: readonly string[]): Sql {
+    return sql`s.content_id IN (SELECT c.id FROM contents c WHERE c.search @@ phraseto_tsquery('simple', ${tokens.join(' ')}))`
   }
-  protected fullText(tokens: readonly string[], params: Params): string {
-    return `s.content_id IN (SELECT c.id FROM contents c WHERE c.search @@ phraseto_tsquery('simple', ${params.add(tokens.join(' '))}))`
-  }
-  protected not(condition: string): string {
-    return `NOT coalesce((${condition}), FALSE)`
+  protected not(condition: Sql): Sql {
+    return sql`NOT coalesce((${condition}), FALSE)`
   }
 }

@@ -9,6 +9,7 @@ import {
   searchText,
 } from '../../record-row.js'
 import type { RecordWriter, ScanNumbers } from '../../record-writer.js'
+import { type Sql, sql } from '../../sql.js'
 import type { SqlDriver } from '../../sql-driver.js'
 
 type Bulk = readonly (readonly [name: string, type: string])[]
@@ -21,12 +22,9 @@ const typed = (names: readonly string[]): Bulk =>
   names.map((n) => [...ROW_COLUMNS, ...EXTRA].find(([c]) => c === n) ?? ([n, 'text'] as const))
 
 /** `SELECT * FROM unnest($1::text[], ...)`: one array parameter per column, the usual bulk path without COPY. */
-function unnest(columns: Bulk, rows: readonly unknown[][], params: unknown[]): string {
-  const arrays = columns.map(([, type], i) => {
-    params.push(rows.map((r) => r[i]))
-    return `$${params.length}::${type}[]`
-  })
-  return `SELECT * FROM unnest(${arrays.join(', ')}) AS t(${columns.map(([n]) => n).join(', ')})`
+function unnest(columns: Bulk, rows: readonly unknown[][]): Sql {
+  const arrays = columns.map(([, type], i) => sql`${rows.map((r) => r[i])}::${sql.raw(type)}[]`)
+  return sql`SELECT * FROM unnest(${sql.join(arrays)}) AS t(${sql.raw(columns.map(([n]) => n).join(', '))})`
 }
 
 const at = (r: readonly unknown[], c: RowColumn) => r[COL_INDEX[c]] as string
@@ -66,7 +64,6 @@ export class PostgresRecordWriter implements RecordWriter {
     await this.#contents(tx, contents)
     await this.#services(tx, [...latest.values()], scans)
 
-    const params: unknown[] = []
     const src = unnest(
       typed(['scan', 'service_key', 'ts', 'content_hash']),
       rows.map((r) => [
@@ -75,51 +72,44 @@ export class PostgresRecordWriter implements RecordWriter {
         tsOf(r),
         at(r, 'content_hash'),
       ]),
-      params,
     )
     return tx.run(
-      `INSERT INTO observations (scan, service_id, ts, content_id)
+      sql`INSERT INTO observations (scan, service_id, ts, content_id)
        SELECT r.scan, r.service_key, r.ts, c.id FROM (${src}) AS r JOIN contents c ON c.hash = r.content_hash
        ON CONFLICT (scan, service_id) DO NOTHING`,
-      params,
     )
   }
 
   async #hosts(tx: SqlDriver, hosts: Map<string, unknown>) {
-    const params: unknown[] = []
     const src = unnest(
       [
         ['ip', 'text'],
         ['ip_num', 'bigint'],
       ],
       [...hosts],
-      params,
     )
-    await tx.run(`INSERT INTO hosts (ip, ip_num) ${src} ON CONFLICT (ip) DO NOTHING`, params)
+    await tx.run(sql`INSERT INTO hosts (ip, ip_num) ${src} ON CONFLICT (ip) DO NOTHING`)
   }
 
   /** Only contents the store does not have yet travel in full. */
   async #contents(tx: SqlDriver, contents: Map<string, readonly unknown[]>) {
     const known = new Set(
       (
-        await tx.all<{ hash: string }>('SELECT hash FROM contents WHERE hash = ANY($1::text[])', [
-          [...contents.keys()],
-        ])
+        await tx.all<{ hash: string }>(
+          sql`SELECT hash FROM contents WHERE hash = ANY(${[...contents.keys()]}::text[])`,
+        )
       ).map((r) => r.hash),
     )
     const fresh = [...contents.values()].filter((r) => !known.has(at(r, 'content_hash')))
     if (fresh.length === 0) return
     const cols = ['content_hash', ...CONTENT_COLUMNS]
-    const params: unknown[] = []
     const src = unnest(
       [...typed(cols), ['search_text', 'text']],
       fresh.map((r) => [...cols.map((n) => r[COL_INDEX[n as RowColumn]]), searchText(r)]),
-      params,
     )
     await tx.run(
-      `INSERT INTO contents (hash, ${CONTENT_COLUMNS.join(', ')}, search_text)
+      sql`INSERT INTO contents (hash, ${sql.raw(CONTENT_COLUMNS.join(', '))}, search_text)
        SELECT * FROM (${src}) AS r ON CONFLICT (hash) DO NOTHING`,
-      params,
     )
   }
 
@@ -145,30 +135,27 @@ export class PostgresRecordWriter implements RecordWriter {
             : l.row[COL_INDEX[n as RowColumn]],
       ),
     )
-    const sets = SERVICE_STATE_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')
-    let params: unknown[] = []
-    let src = unnest(typed(names), rows, params)
+    const sets = sql.raw(SERVICE_STATE_COLUMNS.map((c) => `${c} = r.${c}`).join(', '))
+    const state = sql.raw(SERVICE_STATE_COLUMNS.join(', '))
+    const fromR = sql.raw(SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', '))
+    const src = unnest(typed(names), rows)
     // state first, compared with the seen-window before it widens: an older record adds history only
     await tx.run(
-      `WITH r AS (${src}),
+      sql`WITH r AS (${src}),
        moved AS (
          UPDATE services s SET ${sets}, content_id = c.id
          FROM r JOIN contents c ON c.hash = r.content_hash, service_seen e
          WHERE e.service_id = r.service_key AND s.id = r.service_key AND e.content_hash <> r.content_hash
            AND r.ts >= e.last_seen
        )
-       INSERT INTO services (id, ip, port, transport, ${SERVICE_STATE_COLUMNS.join(', ')}, content_id)
-       SELECT r.service_key, r.ip, r.port, r.transport,
-         ${SERVICE_STATE_COLUMNS.map((c) => `r.${c}`).join(', ')}, c.id
+       INSERT INTO services (id, ip, port, transport, ${state}, content_id)
+       SELECT r.service_key, r.ip, r.port, r.transport, ${fromR}, c.id
        FROM r JOIN contents c ON c.hash = r.content_hash
        ON CONFLICT (id) DO NOTHING`,
-      params,
     )
-    params = []
-    src = unnest(typed(names), rows, params)
-    const newer = 'excluded.last_seen >= service_seen.last_seen'
+    const newer = sql.raw('excluded.last_seen >= service_seen.last_seen')
     await tx.run(
-      `INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan, content_hash, content_id)
+      sql`INSERT INTO service_seen (service_id, first_seen, last_seen, last_scan, content_hash, content_id)
        SELECT r.service_key, r.first_seen, r.ts, r.scan, r.content_hash, s.content_id
        FROM (${src}) AS r JOIN services s ON s.id = r.service_key
        ON CONFLICT (service_id) DO UPDATE SET
@@ -177,7 +164,6 @@ export class PostgresRecordWriter implements RecordWriter {
          last_scan = CASE WHEN ${newer} THEN excluded.last_scan ELSE service_seen.last_scan END,
          content_hash = CASE WHEN ${newer} THEN excluded.content_hash ELSE service_seen.content_hash END,
          content_id = CASE WHEN ${newer} THEN excluded.content_id ELSE service_seen.content_id END`,
-      params,
     )
   }
 }

@@ -1,5 +1,9 @@
 import Database from 'better-sqlite3'
+import type { Sql } from '../../sql.js'
 import type { SqlDriver } from '../../sql-driver.js'
+
+/** better-sqlite3 binds positional `?` parameters in order. */
+export const sqlitePlaceholder = (): string => '?'
 
 /**
  * better-sqlite3 behind the async driver contract. Statements are cached; WAL with
@@ -33,12 +37,14 @@ export class SqliteDriver implements SqlDriver {
     return stmt
   }
 
-  async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.prepare(sql).all(...params) as T[]
+  async all<T>(query: Sql): Promise<T[]> {
+    const { text, values } = query.compile(sqlitePlaceholder)
+    return this.prepare(text).all(...values) as T[]
   }
 
-  async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return this.prepare(sql).run(...params).changes
+  async run(query: Sql): Promise<number> {
+    const { text, values } = query.compile(sqlitePlaceholder)
+    return this.prepare(text).run(...values).changes
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,21 +1,19 @@
-import { type Params, QueryCompiler } from '../../query-compiler.js'
+import { QueryCompiler } from '../../query-compiler.js'
+import { type Sql, sql } from '../../sql.js'
 
 export class SqliteQueryCompiler extends QueryCompiler {
-  readonly trueSql = '1'
-  placeholder(): string {
-    return '?'
+  readonly trueSql = sql`1`
+  protected ciEquals(column: Sql, value: string): Sql {
+    return sql`${column} = ${value} COLLATE NOCASE`
   }
-  protected ciEquals(column: string, value: string, params: Params): string {
-    return `${column} = ${params.add(value)} COLLATE NOCASE`
+  protected contains(column: Sql, value: string): Sql {
+    return sql`instr(lower(${column}), ${value}) > 0`
   }
-  protected contains(column: string, value: string, params: Params): string {
-    return `instr(lower(${column}), ${params.add(value)}) > 0`
-  }
-  protected fullText(tokens: readonly string[], params: Params): string {
+  protected fullText(tokens: readonly string[]): Sql {
     // tokens are letters and digits only, so the quoted phrase cannot carry FTS5 syntax
-    return `s.content_id IN (SELECT rowid FROM contents_fts WHERE contents_fts MATCH ${params.add(`"${tokens.join(' ')}"`)})`
+    return sql`s.content_id IN (SELECT rowid FROM contents_fts WHERE contents_fts MATCH ${`"${tokens.join(' ')}"`})`
   }
-  protected not(condition: string): string {
-    return `NOT coalesce((${condition}), 0)`
+  protected not(condition: Sql): Sql {
+    return sql`NOT coalesce((${condition}), 0)`
   }
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
+import { parseDottedIPv4 } from '../../../core/ipv4.js'
 import type { ScanRecord } from '../../../core/record.js'
-import { ipv4ToNumber } from '../../../query/ipv4.js'
 import {
   COL_INDEX,
   CONTENT_COLUMNS,
@@ -25,6 +25,9 @@ const { ip: IP, ip_num: IP_NUM, content_hash: HASH } = COL_INDEX
  * parsing). The common case, a service seen again unchanged, costs two statements: a slim
  * observation copied from the service's seen-window row, and that narrow row widened (a trigger
  * doing the widening measured slower). Contents and services are written only on change.
+ * These statements are prepared once and run per row with positional values (not the sql`` builder,
+ * which would rebuild the text per row, nor named `@ts` values, which measured 16-20 % slower
+ * ingest); each `.run(...)` lists its values in the statement's order, beside the statement.
  */
 export class SqliteRecordWriter implements RecordWriter {
   readonly #db: SqliteDriver
@@ -76,7 +79,7 @@ export class SqliteRecordWriter implements RecordWriter {
     // one record at a time, and the full row only off the common path: garbage dies young
     for (const record of records) {
       const hash = contentHash(record)
-      const id = serviceKey(ipv4ToNumber(record.ip) as number, record.port, record.transport)
+      const id = serviceKey(parseDottedIPv4(record.ip) as number, record.port, record.transport)
       const ts = timeMs(record.timestamp)
       const scan = scans.get(record.scan_id) as number
       if (observeUnchanged.run(scan, ts, id, hash).changes === 1) {

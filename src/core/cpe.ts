@@ -1,10 +1,11 @@
-import { MamoriError } from '../../core/errors.js'
+/** CPE 2.3 names (NISTIR 7695): parsing either binding into a WFN, and binding a WFN back; fingerprints and the vulnerability matcher share it. */
+import { MamoriError } from './errors.js'
 
 /** A WFN attribute value: ANY (`*`), NA (`-`), or a WFN string (lower case, non-[a-z0-9_] chars backslash-quoted). */
 export type CpeValue = { kind: 'any' } | { kind: 'na' } | { kind: 'value'; v: string }
 
 export const ANY: CpeValue = Object.freeze({ kind: 'any' })
-export const NA: CpeValue = Object.freeze({ kind: 'na' })
+const NA: CpeValue = Object.freeze({ kind: 'na' })
 
 export const CPE_ATTRIBUTES = [
   'part',

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseAddressSpec } from './address-spec.js'
-import { formatIPv4, parseIPv4 } from './ipv4.js'
+import { cidrRange, formatIPv4, parseDottedIPv4, parseIPv4 } from './ipv4.js'
 
 const LOOPBACK_1 = 0x7f000001
 
@@ -52,21 +51,21 @@ test('formatIPv4 round-trips', () => {
   assert.equal(parseIPv4(formatIPv4(0xc0a80001)), 0xc0a80001)
 })
 
-test('CIDRs, ranges and short ranges become address sets', () => {
-  assert.equal(parseAddressSpec('127.16.0.0/16')?.size, 65536)
-  assert.equal(parseAddressSpec('127.16.3.77/24')?.toString(), '127.16.3.0-127.16.3.255')
-  assert.equal(parseAddressSpec('127.16.0.1-127.16.0.99')?.size, 99)
-  assert.equal(parseAddressSpec('127.16.0.1-99')?.size, 99)
-  assert.equal(parseAddressSpec('0x7f100000/16')?.toString(), '127.16.0.0-127.16.255.255')
-  assert.equal(parseAddressSpec('0.0.0.0/0')?.size, 2 ** 32)
-  for (const bad of [
-    '127.16.0.0/33',
-    '127.16.0.0/',
-    '127.16.0.9-127.16.0.1',
-    '127.16.0.1-300',
-    'a/8',
-    '/8',
-  ]) {
-    assert.equal(parseAddressSpec(bad), undefined, bad)
-  }
+test('the dotted form takes four decimal octets and no other spelling; a CIDR ignores host bits', () => {
+  assert.equal(parseDottedIPv4('127.16.0.5'), 0x7f100005)
+  for (const s of [
+    '127.1',
+    '2130706433',
+    '0x7f.0.0.1',
+    '127.0.0.256',
+    '1.2.3.4.',
+    '1..2.3',
+    ' 1.2.3.4',
+    '1.2.3.1000',
+  ])
+    assert.equal(parseDottedIPv4(s), undefined, s)
+  assert.deepEqual(cidrRange('127.16.3.77/24'), { lo: 0x7f100300, hi: 0x7f1003ff })
+  assert.deepEqual(cidrRange('127.16.3.77'), { lo: 0x7f10034d, hi: 0x7f10034d })
+  for (const s of ['127.16.3.0/33', '127.1/8', '127.16.3.0/8/8', '127.16.3.0/x'])
+    assert.equal(cidrRange(s), undefined, s)
 })

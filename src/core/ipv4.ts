@@ -1,3 +1,4 @@
+/** IPv4 addresses as unsigned 32-bit numbers: the one parser and formatter every stage uses. */
 import net from 'node:net'
 
 /** One 32-bit part of an inet_aton() spelling: decimal, octal (leading 0) or hex (0x). */
@@ -66,6 +67,34 @@ function expandIPv6(text: string): number[] | undefined {
   return all.map((g) => Number.parseInt(g, 16))
 }
 
+/**
+ * Parses exactly `a.b.c.d` (four decimal octets) to its 32-bit number, or undefined: the form
+ * records, the store and the search language use. Unlike parseIPv4 it takes no other spelling.
+ */
+export function parseDottedIPv4(text: string): number | undefined {
+  // a character loop rather than split and regexes: the store parses one address per ingested record
+  let n = 0
+  let octet = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x2e) {
+      if (digits === 0 || dots === 3) return undefined
+      n = n * 256 + octet
+      octet = 0
+      digits = 0
+      dots++
+    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
+      octet = octet * 10 + (c - 0x30)
+      digits++
+      if (octet > 255) return undefined
+    } else return undefined
+  }
+  if (dots !== 3 || digits === 0) return undefined
+  return n * 256 + octet
+}
+
 /** Dotted-quad form of an unsigned 32-bit address. */
 export function formatIPv4(n: number): string {
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
@@ -76,4 +105,19 @@ export function cidrBounds(base: number, prefix: number): [number, number] {
   const size = 2 ** (32 - prefix)
   const start = Math.floor(base / size) * size
   return [start, start + size - 1]
+}
+
+/**
+ * The inclusive numeric range of a dotted address (`/32`) or CIDR; host bits are ignored, as Shodan
+ * does (`net:127.16.3.77/24` is 127.16.3.0-127.16.3.255).
+ */
+export function cidrRange(text: string): { lo: number; hi: number } | undefined {
+  const [addr, prefix, extra] = text.split('/')
+  if (addr === undefined || extra !== undefined) return undefined
+  const n = parseDottedIPv4(addr)
+  if (n === undefined) return undefined
+  if (prefix === undefined) return { lo: n, hi: n }
+  if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return undefined
+  const [lo, hi] = cidrBounds(n, Number(prefix))
+  return { lo, hi }
 }
