@@ -88,6 +88,8 @@ const vulnRefSchema = z.object({
 
 const findingSchema = z.object({
   type: text(128).min(1),
+  /** What it is about when a service can have several of its type: the CVE of a known-vulnerability. */
+  ref: text(64).optional(),
   severity: z.enum(SEVERITIES),
   title: text(1024).optional(),
   detail: text(8192).optional(),

@@ -42,6 +42,8 @@ export interface ScanRunOptions {
   stateEveryMs?: number
   onProgress?: (p: ScanProgress) => void
   progressEveryMs?: number
+  /** A host answered: a port open or refused (what verifying a fix needs). */
+  onAnswer?: (ip: number) => void
 }
 
 export interface ScanProgress {
@@ -106,6 +108,7 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
     onFailure: () => stop(),
   })
   const discovery = new Discovery(o.discovery, walk.source, (ticket, ip, port, state) => {
+    if (state === 'open' || state === 'closed') o.onAnswer?.(ip)
     if (state === 'open' || state === 'udp') {
       pipeline.offer({ ticket, ip, port, transport: state === 'udp' ? 'udp' : 'tcp' })
     } else {

@@ -1,6 +1,6 @@
 import { checkAuditScope, type ScanAuditRequest, withAuditStage } from '../audit/scan-audit.js'
 import type { ConnectionLimits } from '../core/connection.js'
-import type { RecordSink } from '../core/sink.js'
+import type { FinishedScan, RecordSink } from '../core/sink.js'
 import type { DiscoveryOptions } from '../discovery/discovery.js'
 import { grabService } from '../grab/grab-service.js'
 import { appendAuditEntry, currentUser, scannedSummary } from '../scope/audit-log.js'
@@ -58,22 +58,38 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
     },
   })
   const sinks = await o.sinks()
+  const stages = o.audit ? withAuditStage(enrichers, plan.scope, o.audit, o.signal) : enrichers
+  const answered = new Set<number>()
   try {
-    return await runScan({
+    const summary = await runScan({
       plan,
       discovery: o.discovery,
       grab: o.grab ?? grabService,
       grabConcurrency: o.grabConcurrency,
       grabLimits: o.grabLimits,
       credentialAudit: o.audit !== undefined,
-      enrichers: o.audit ? withAuditStage(enrichers, plan.scope, o.audit, o.signal) : enrichers,
+      enrichers: stages,
       // after fingerprinting, before the audit: a service's vendor may come from another of its host
       hostFusion: DEFAULT_HOST_FUSION,
       sinks,
       signal: o.signal,
       stateFile: o.stateFile?.(plan),
       onProgress: o.onProgress,
+      onAnswer: (ip) => answered.add(ip),
     })
+    const finished: FinishedScan = {
+      scanId: plan.scanId,
+      coverage: {
+        ranges: plan.addresses.ranges.map(([lo, hi]) => [lo, hi]),
+        tcp: [...plan.ports.tcp],
+        udp: [...plan.ports.udp],
+        stages: stages.filter((e) => e.ran?.() ?? true).map((e) => e.name),
+        complete: !summary.interrupted && plan.shard.count === 1,
+      },
+      answered,
+    }
+    for (const s of sinks) await s.afterScan?.(finished)
+    return summary
   } finally {
     for (const s of sinks) await s.close()
   }

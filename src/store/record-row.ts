@@ -245,7 +245,8 @@ export function serviceKey(ipNum: number, port: number, transport: string): numb
   return ipNum * KEYS_PER_ADDRESS + port * 2 + (transport === 'udp' ? 1 : 0)
 }
 
-const KEYS_PER_ADDRESS = 131_072
+/** Service ids per address: the ids of an address's services are one block of this size. */
+export const KEYS_PER_ADDRESS = 131_072
 
 /** The service ids of the numeric addresses lo..hi (inclusive): services of a network are one id range. */
 export function addressIdRange(lo: number, hi: number): [first: number, last: number] {

@@ -172,6 +172,7 @@ function toVuln(r: Row): VulnRef {
 function toFinding(r: Row): Finding {
   return {
     type: r.type as string,
+    ...(r.ref ? { ref: r.ref as string } : {}),
     severity: r.severity as Finding['severity'],
     ...(r.title ? { title: r.title as string } : {}),
     ...(r.detail ? { detail: r.detail as string } : {}),

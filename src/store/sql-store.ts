@@ -2,6 +2,8 @@ import { MamoriError } from '../core/errors.js'
 import type { Finding, ScanRecord, VulnRef } from '../core/record.js'
 import type { QueryAst } from '../query/ast.js'
 import type { Dialect } from './dialect.js'
+import type { FindingStore } from './findings/finding-store.js'
+import { SqlFindingStore } from './findings/sql-finding-store.js'
 import { diff, host } from './sql-history.js'
 import { count, facets, scans, search } from './sql-reads.js'
 import {
@@ -38,10 +40,12 @@ export class SqlStore implements Store {
   readonly dialect: 'sqlite' | 'postgres'
   readonly #d: Dialect
   #writes: Promise<unknown> = Promise.resolve()
+  readonly findings: FindingStore
 
   private constructor(d: Dialect) {
     this.#d = d
     this.dialect = d.name
+    this.findings = new SqlFindingStore(d, (fn) => this.#serial(fn))
   }
 
   /** Opens the store and brings its schema up to date. */

@@ -131,13 +131,15 @@ export async function replaceFindings(
   findings: readonly Finding[],
 ): Promise<void> {
   await tx.run(sql`DELETE FROM findings WHERE service_id = ${id}`)
+  // one per identity: its type, and its ref (a CVE) where a service can have several of a type
   const seen = new Set<string>()
   for (const f of findings) {
-    if (seen.has(f.type)) continue
-    seen.add(f.type)
+    const ref = f.ref ?? ''
+    if (seen.has(`${f.type}\0${ref}`)) continue
+    seen.add(`${f.type}\0${ref}`)
     await tx.run(
-      sql`INSERT INTO findings (service_id, type, severity, title, detail)
-         VALUES (${id}, ${f.type}, ${f.severity}, ${f.title ?? null}, ${f.detail ?? null})`,
+      sql`INSERT INTO findings (service_id, type, ref, severity, title, detail)
+         VALUES (${id}, ${f.type}, ${ref}, ${f.severity}, ${f.title ?? null}, ${f.detail ?? null})`,
     )
   }
 }

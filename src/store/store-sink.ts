@@ -1,5 +1,6 @@
 import type { ScanRecord } from '../core/record.js'
-import type { RecordSink } from '../core/sink.js'
+import type { FinishedScan, RecordSink } from '../core/sink.js'
+import type { ReconcileSummary } from './findings/finding-store.js'
 import { defaultStoreSpec, openStore } from './open-store.js'
 import type { ScanInfo, Store } from './store.js'
 
@@ -55,7 +56,8 @@ export class StoreSink implements RecordSink {
 
   write(record: ScanRecord): void | Promise<void> {
     if (this.#error) throw this.#error
-    this.#buffer.push(record)
+    // a scanned record's findings are complete: none means none (the store drops the old ones)
+    this.#buffer.push(record.findings ? record : { ...record, findings: [] })
     if (this.#buffer.length >= this.#batch) return this.#flush()
   }
 
@@ -73,6 +75,22 @@ export class StoreSink implements RecordSink {
     })
     return done
   }
+
+  /**
+   * What the scan covered and which hosts answered, then the tracked findings brought up to date:
+   * opened, reopened, and fixed only where the scan's evidence shows it (store/findings/).
+   */
+  async afterScan(scan: FinishedScan): Promise<void> {
+    await this.#flush()
+    if (this.#error) throw this.#error
+    if (!this.#scanRow) await this.#writeScanRow(scan.scanId)
+    await this.#store.findings.setCoverage(scan.scanId, scan.coverage)
+    await this.#store.findings.recordReach(scan.scanId, scan.answered)
+    this.reconciled = await this.#store.findings.reconcile(scan.scanId)
+  }
+
+  /** What the scan changed in the tracked findings, once `afterScan` ran. */
+  reconciled: ReconcileSummary | undefined
 
   async close(): Promise<void> {
     clearInterval(this.#timer)

@@ -26,6 +26,11 @@ export class VulnEnricher implements Enricher {
     this.#open()
   }
 
+  /** Without a vulnerability database nothing was matched: no absent CVE proves a fix. */
+  ran(): boolean {
+    return this.#open() !== null
+  }
+
   enrich(record: ScanRecord): void {
     if (!record.fingerprint) return
     const matcher = this.#open()

@@ -24,6 +24,7 @@ function vulnFindings(matches: readonly VulnMatch[]): Finding[] {
     const cvss = m.cvss !== undefined ? `CVSS ${m.cvss_version} ${m.cvss}` : 'no CVSS score'
     return {
       type: KNOWN_VULNERABILITY,
+      ref: m.id,
       severity: m.severity ?? 'medium',
       title:
         m.status === 'affected'

@@ -1,3 +1,4 @@
+import { postgresFindingsMigration } from './postgres-findings-migration.js'
 import { postgresSensorMigration } from './postgres-sensor-migration.js'
 
 /** PostgreSQL schema versions (see Dialect.migrations). */
@@ -230,4 +231,6 @@ CREATE VIEW observation_scans AS
 `,
   // v4: sensor tables (honeypot sessions and events, sources seen by the honeypot or the darknet)
   postgresSensorMigration,
+  // v5: findings tracked across scans, what each scan covered and reached, the outbox
+  postgresFindingsMigration,
 ]

@@ -1,3 +1,4 @@
+import { sqliteFindingsMigration } from './sqlite-findings-migration.js'
 import { sqliteSensorMigration } from './sqlite-sensor-migration.js'
 
 /** SQLite schema versions (see Dialect.migrations). */
@@ -332,4 +333,6 @@ CREATE VIEW observation_scans AS
 `,
   // v4: sensor tables (honeypot sessions and events, sources seen by the honeypot or the darknet)
   sqliteSensorMigration,
+  // v5: findings tracked across scans, what each scan covered and reached, the outbox
+  sqliteFindingsMigration,
 ]
