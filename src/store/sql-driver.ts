@@ -11,3 +11,6 @@ export interface SqlDriver {
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
+
+/** Runs a write after the store's other writes (one connection, one transaction at a time). */
+export type Serial = <T>(fn: () => Promise<T>) => Promise<T>

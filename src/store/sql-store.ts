@@ -4,6 +4,7 @@ import type { QueryAst } from '../query/ast.js'
 import type { Dialect } from './dialect.js'
 import type { FindingStore } from './findings/finding-store.js'
 import { SqlFindingStore } from './findings/sql-finding-store.js'
+import { Outbox } from './outbox/outbox.js'
 import { diff, host } from './sql-history.js'
 import { count, facets, scans, search } from './sql-reads.js'
 import {
@@ -41,11 +42,13 @@ export class SqlStore implements Store {
   readonly #d: Dialect
   #writes: Promise<unknown> = Promise.resolve()
   readonly findings: FindingStore
+  readonly outbox: Outbox
 
   private constructor(d: Dialect) {
     this.#d = d
     this.dialect = d.name
     this.findings = new SqlFindingStore(d, (fn) => this.#serial(fn))
+    this.outbox = new Outbox(d, (fn) => this.#serial(fn))
   }
 
   /** Opens the store and brings its schema up to date. */

@@ -2,6 +2,7 @@ import type { Finding, ScanRecord, VulnRef } from '../core/record.js'
 import type { Transport } from '../core/target.js'
 import type { QueryAst } from '../query/ast.js'
 import type { FindingStore } from './findings/finding-store.js'
+import type { Outbox } from './outbox/outbox.js'
 
 /** A service as search returns it: the newest record of the service plus when it was first and last seen. */
 export interface ServiceRow extends ScanRecord {
@@ -107,6 +108,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres'
   /** Findings tracked across scans, with their states and history (src/store/findings/). */
   readonly findings: FindingStore
+  /** What is to leave the machine (alerts, notices), written with the change that caused it. */
+  readonly outbox: Outbox
   /** Stores records in one transaction; the same (service, scan) twice is stored once. */
   ingest(records: readonly ScanRecord[]): Promise<IngestResult>
   /** Creates or updates a scan's row (the scan pipeline calls it at start and end). */

@@ -245,6 +245,47 @@ export function runFindingsSuite(name: string, harness: StoreHarness): void {
       assert.equal(f['3:23 telnet-exposed']?.verification, 'unverified: the scan did not run to its end')
     })
 
+    it('an alert written in the transaction of the change is delivered after it, retried with its id, sent once', async () => {
+      const f = await all()
+      const id = (f['3:23 telnet-exposed'] as TrackedFinding).id
+      const ids: string[] = []
+      await store.findings.transition(id, 'acknowledged', { actor: 'cli:bob' }, async (tx, changes) => {
+        ids.push(
+          ...(await store.outbox.enqueue(tx, [
+            {
+              topic: 'monitor:lab',
+              channel: 'webhook',
+              destination: 'http://127.30.9.9/hook',
+              payload: { changes: changes.length },
+            },
+          ])),
+        )
+      })
+      const [item] = await store.outbox.due(10)
+      assert.equal(item?.id, ids[0])
+      assert.deepEqual(item?.payload, { changes: 1 })
+      await store.outbox.markFailed(item?.id as string, 'HTTP 503', { retryAt: Date.now() + 60_000 })
+      assert.equal((await store.outbox.due(10)).length, 0, 'not due before its retry time')
+      const [later] = await store.outbox.due(10, Date.now() + 61_000)
+      assert.equal(later?.id, ids[0])
+      assert.equal(later?.attempts, 1)
+      await store.outbox.markSent(later?.id as string)
+      assert.equal((await store.outbox.due(10, Date.now() + 10 ** 9)).length, 0)
+      await assert.rejects(store.outbox.markSent(later?.id as string), /no pending outbox item/)
+      // a change whose transaction fails takes its alert with it, and the alert its change
+      await assert.rejects(
+        store.findings.transition(id, 'notified', { actor: 'cli:bob' }, async (tx) => {
+          await store.outbox.enqueue(tx, [
+            { topic: 'monitor:lab', channel: 'email', destination: 'mailto:noc@example.test', payload: {} },
+          ])
+          throw new Error('the monitor could not render its digest')
+        }),
+        /could not render/,
+      )
+      assert.equal((await store.findings.get(id))?.finding.state, 'acknowledged')
+      assert.equal((await store.outbox.list({ limit: 10 })).length, 1)
+    })
+
     it('lists by the search language, state, type and time of change', async () => {
       const port23 = await store.findings.list({ query: parseQuery('port:23'), limit: 100 })
       assert.ok(port23.length > 0 && port23.every((f) => f.port === 23))

@@ -4,7 +4,7 @@ import { verifyAbsence } from '../../findings/verify-fix.js'
 import type { Dialect } from '../dialect.js'
 import { addressIdRange, KEYS_PER_ADDRESS, msToIso, timeMs } from '../record-row.js'
 import { type Sql, sql } from '../sql.js'
-import type { SqlDriver } from '../sql-driver.js'
+import type { Serial, SqlDriver } from '../sql-driver.js'
 import type {
   ChangeHook,
   FindingChange,
@@ -35,9 +35,6 @@ const FINDING_COLUMNS = sql.raw(`t.id, t.ip, t.port, t.transport, t.type, t.ref,
   t.first_seen, t.last_seen, fs.id AS first_scan_id, ls.id AS last_scan_id, t.state_changed_at, t.verification`)
 const SCAN_IDS = 'JOIN scans fs ON fs.num = t.first_scan JOIN scans ls ON ls.num = t.last_scan'
 const FINDING_FROM = sql.raw(`tracked_findings t ${SCAN_IDS}`)
-
-/** Runs a write after the store's other writes (one connection, one transaction at a time). */
-export type Serial = <T>(fn: () => Promise<T>) => Promise<T>
 
 export class SqlFindingStore implements FindingStore {
   constructor(
