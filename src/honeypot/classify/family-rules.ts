@@ -67,7 +67,6 @@ const fileSchema = z.strictObject({
 })
 
 export type FamilyFeature = z.infer<typeof featureSchema>
-type FamilyRule = z.infer<typeof familySchema>
 export type ExampleSession = z.infer<typeof exampleSession>
 export type FamilyRules = z.infer<typeof fileSchema>
 

@@ -5,7 +5,7 @@ import { msToIso } from '../record-row.js'
 import { type Sql, sql } from '../sql.js'
 import type { Serial, SqlDriver } from '../sql-driver.js'
 
-export const OUTBOX_STATES = ['pending', 'sent', 'failed', 'bounced'] as const
+const OUTBOX_STATES = ['pending', 'sent', 'failed', 'bounced'] as const
 export type OutboxState = (typeof OUTBOX_STATES)[number]
 
 /** Something that is to leave the machine: an alert digest, a notice, a webhook call. */
@@ -59,6 +59,11 @@ export class Outbox {
     return ids
   }
 
+  /** Adds items in a transaction of their own (a producer with no change to commit with them). */
+  add(items: readonly NewOutboxItem[]): Promise<string[]> {
+    return this.serial(() => this.d.driver.transaction((tx) => this.enqueue(tx, items)))
+  }
+
   /** Pending items whose time has come, oldest first. */
   async due(limit: number, now = Date.now(), topic?: string): Promise<OutboxItem[]> {
     const rows = await this.d.driver.all<Row>(
@@ -66,6 +71,20 @@ export class Outbox {
         ${topic ? sql`AND topic = ${topic}` : sql.raw('')} ORDER BY created_at, id LIMIT ${limit}`,
     )
     return rows.map(toItem)
+  }
+
+  /**
+   * Takes a due item for one delivery: its next try moves `leaseMs` ahead, so another deliverer
+   * (or this one after a crash) takes it again only once the lease is over. False if someone else has it.
+   */
+  claim(id: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+    return this.serial(async () => {
+      const n = await this.d.driver.run(
+        sql`UPDATE outbox SET next_attempt_at = ${now + leaseMs}
+          WHERE id = ${id} AND state = 'pending' AND next_attempt_at <= ${now}`,
+      )
+      return n > 0
+    })
   }
 
   /** Delivered: never sent again. */
