@@ -1,4 +1,5 @@
 import type { AuditResult, Finding, ScanRecord } from '../core/record.js'
+import { ScanInterruptedError } from '../core/scan-status.js'
 import type { Enricher } from '../core/sink.js'
 import { type AuditOptions, auditService } from './audit-service.js'
 import { HostGate } from './host-gate.js'
@@ -23,12 +24,20 @@ export function createAuditEnricher(options: AuditEnricherOptions): Enricher {
     async enrich(record) {
       if (record.status !== 'success' || !options.allowed(record.ip)) return
       const audit = await auditService(record, shared)
+      // cut short by Ctrl-C: not a verdict; the resumed scan audits the service again
+      if (audit.result === 'unknown' && interruptedBy(audit))
+        throw new ScanInterruptedError(`the audit of ${record.ip}:${record.port}`)
       record.audit = audit
       const finding = auditFinding(record, audit)
       if (finding)
         record.findings = [...(record.findings ?? []).filter((f) => f.type !== finding.type), finding]
     },
   }
+}
+
+/** The audit stopped because the scan was interrupted (AuditRun's stop), not on its own evidence. */
+function interruptedBy(audit: AuditResult): boolean {
+  return /the scan was interrupted/.test(String((audit.evidence as { reason?: unknown } | undefined)?.reason))
 }
 
 function auditFinding(record: ScanRecord, audit: AuditResult): Finding | undefined {

@@ -34,3 +34,14 @@ export function statusFromError(err: unknown): ScanStatus {
   }
   return 'io-error'
 }
+
+/**
+ * A stage stopped by the scan's interrupt before it finished a record (an audit cut short): the
+ * record is not written and its target stays unfinished, so `--resume` does it again whole.
+ */
+export class ScanInterruptedError extends Error {
+  constructor(what: string) {
+    super(`${what}: the scan was interrupted`)
+    this.name = 'ScanInterruptedError'
+  }
+}

@@ -1,6 +1,7 @@
 import type { ConnectionLimits } from '../core/connection.js'
 import { formatIPv4 } from '../core/ipv4.js'
 import type { ScanRecord } from '../core/record.js'
+import { ScanInterruptedError } from '../core/scan-status.js'
 import type { Enricher, RecordSink } from '../core/sink.js'
 import type { Target, Transport } from '../core/target.js'
 import type { CompletionTracker } from '../targets/completion-tracker.js'
@@ -137,20 +138,29 @@ export class RecordPipeline {
     if (this.#running === 0 && (this.#rHead >= this.#released.length || this.#failure)) this.#settle()
   }
 
-  async #enrich(record: ScanRecord, stages: readonly Enricher[]): Promise<void> {
+  /** Runs the stages; false when the interrupt cut one short (the record is then left for `--resume`). */
+  async #enrich(record: ScanRecord, stages: readonly Enricher[]): Promise<boolean> {
     for (const e of stages) {
       try {
         await e.enrich(record)
-      } catch {
+      } catch (err) {
+        if (err instanceof ScanInterruptedError) {
+          this.unfinished.push(`${record.ip}:${record.port}/${record.transport}`)
+          return false
+        }
         // one broken enricher must not lose the record or the scan; the count goes in the summary
         this.enrichErrors++
       }
     }
+    return true
   }
+
+  /** Services grabbed but left unfinished by the interrupt (written into the resume state). */
+  readonly unfinished: string[] = []
 
   /** The later enrichers, the sinks, then the ticket: never finished before the record is written. */
   async #finishOne(r: Released): Promise<void> {
-    await this.#enrich(r.record, this.#late)
+    if (!(await this.#enrich(r.record, this.#late))) return
     for (const s of this.#o.sinks) await s.write(r.record)
     this.records++
     this.#o.tracker.finish(r.ticket)
@@ -169,7 +179,7 @@ export class RecordPipeline {
       o.tracker.finish(p.ticket)
       return
     }
-    await this.#enrich(record, this.#early)
+    if (!(await this.#enrich(record, this.#early))) return
     if (this.#fusion) this.#fusion.admit(record, p.ticket)
     else await this.#finishOne({ record, ticket: p.ticket })
   }

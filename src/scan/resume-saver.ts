@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import type { CompletionTracker } from '../targets/completion-tracker.js'
-import { type ResumeState, writeResumeState } from '../targets/resume-state.js'
+import { type ResumeState, type ScanSettings, writeResumeState } from '../targets/resume-state.js'
 import type { ScanPlan } from './scan-plan.js'
 
 /**
@@ -15,10 +15,22 @@ export class ResumeSaver {
   #pending: Promise<void> = Promise.resolve()
   readonly #timer: NodeJS.Timeout
 
-  constructor(plan: ScanPlan, tracker: CompletionTracker, file: string, everyMs = 10_000) {
+  readonly #settings: ScanSettings
+  readonly #unfinished: () => readonly string[]
+
+  constructor(
+    plan: ScanPlan,
+    tracker: CompletionTracker,
+    file: string,
+    settings: ScanSettings,
+    unfinished: () => readonly string[],
+    everyMs = 10_000,
+  ) {
     this.#plan = plan
     this.#tracker = tracker
     this.#file = file
+    this.#settings = settings
+    this.#unfinished = unfinished
     this.#written = plan.resumed
     this.#timer = setInterval(() => {
       this.#written = true
@@ -42,18 +54,21 @@ export class ResumeSaver {
     const plan = this.#plan
     const snap = this.#tracker.snapshot()
     const state: ResumeState = {
-      version: 1,
+      version: 2,
       scan_id: plan.scanId,
       targets: plan.request.targets,
       ports: plan.request.ports,
       exclude: plan.request.exclude,
       scope_file: plan.request.scopeFile ?? null,
+      scope_file_hash: plan.scope.hash ?? null,
       dns_servers: plan.request.dnsServers ?? [],
       seed: plan.request.seed,
       shard: plan.request.shard,
       space_hash: plan.spaceHash,
       watermark: snap.watermark,
       done_above: snap.doneAbove,
+      unfinished: this.#unfinished().slice(0, 10_000),
+      settings: this.#settings,
     }
     await writeResumeState(this.#file, state)
   }

@@ -92,6 +92,12 @@ export async function buildScanPlan(request: ScanRequest, resume?: ResumeState):
   const spaceHash = createHash('sha256')
     .update(JSON.stringify([addresses.ranges, [...space.ports], space.tcpCount, seed, shard]))
     .digest('hex')
+  if (resume && resume.scope_file_hash !== (scope.hash ?? null)) {
+    throw new MamoriError(
+      'ERR_RESUME',
+      `the scope file ${req.scopeFile} changed since the scan started: an interrupted scan resumes only under the scope it was authorised by; start a new scan`,
+    )
+  }
   if (resume && resume.space_hash !== spaceHash) {
     throw new MamoriError(
       'ERR_RESUME',

@@ -276,10 +276,11 @@ test('a missing, corrupt or malformed resume state is refused with ERR_RESUME', 
     [undefined, /cannot read resume state/],
     ['{"version":1,', /cannot read resume state/],
     ['[]', /is invalid/],
-    [JSON.stringify({ version: 2 }), /version/],
+    [JSON.stringify({ version: 3 }), /version/],
+    [JSON.stringify({ version: 1, scan_id: 'x' }), /older mamori that did not keep the scan's options/],
     [
       JSON.stringify({
-        version: 1,
+        version: 2,
         scan_id: 'x',
         targets: ['127.19.102.1'],
         ports: '80',

@@ -5,6 +5,7 @@ import type { Enricher, RecordSink } from '../core/sink.js'
 import type { Target } from '../core/target.js'
 import { Discovery, type DiscoveryOptions, type DiscoveryStats } from '../discovery/discovery.js'
 import { CompletionTracker } from '../targets/completion-tracker.js'
+import type { ScanSettings } from '../targets/resume-state.js'
 import type { HostFusionLimits } from './host-fusion-stage.js'
 import { RecordPipeline } from './record-pipeline.js'
 import { ResumeSaver } from './resume-saver.js'
@@ -40,6 +41,8 @@ export interface ScanRunOptions {
    */
   stateFile?: string
   stateEveryMs?: number
+  /** The options that shape the scan's traffic and output, kept in the state file for `--resume`. */
+  settings?: ScanSettings
   onProgress?: (p: ScanProgress) => void
   progressEveryMs?: number
   /** A host answered: a port open or refused (what verifying a fix needs). */
@@ -75,6 +78,26 @@ export interface ScanSummary {
   rate: number
   interrupted: boolean
   state_file?: string
+}
+
+/** A caller that gave no settings (tests, embedders) resumes with its discovery and grab options and no outputs. */
+function runSettings(o: ScanRunOptions): ScanSettings {
+  const d = o.discovery
+  return {
+    rate: d.rate,
+    timeout_ms: d.timeoutMs,
+    retries: d.retries,
+    max_inflight: d.maxInflight,
+    per_host: d.perHostCap,
+    engine: d.engine,
+    threads: d.threads ?? null,
+    grab_concurrency: o.grabConcurrency,
+    audit_log: '',
+    out: null,
+    json: false,
+    db: null,
+    audit: null,
+  }
 }
 
 /**
@@ -115,7 +138,16 @@ export async function runScan(o: ScanRunOptions): Promise<ScanSummary> {
       tracker.finish(ticket)
     }
   })
-  const saver = o.stateFile ? new ResumeSaver(plan, tracker, o.stateFile, o.stateEveryMs) : undefined
+  const saver = o.stateFile
+    ? new ResumeSaver(
+        plan,
+        tracker,
+        o.stateFile,
+        o.settings ?? runSettings(o),
+        () => pipeline.unfinished,
+        o.stateEveryMs,
+      )
+    : undefined
 
   const progressOf = (): ScanProgress => {
     const elapsedMs = performance.now() - started

@@ -4,7 +4,7 @@ import type { FinishedScan, RecordSink } from '../core/sink.js'
 import type { DiscoveryOptions } from '../discovery/discovery.js'
 import { grabService } from '../grab/grab-service.js'
 import { appendAuditEntry, currentUser, scannedSummary } from '../scope/audit-log.js'
-import { readResumeState } from '../targets/resume-state.js'
+import { readResumeState, type ScanSettings } from '../targets/resume-state.js'
 import { enrichers } from './enrichers.js'
 import { DEFAULT_HOST_FUSION } from './host-fusion-stage.js'
 import { buildScanPlan, type ScanPlan, type ScanRequest } from './scan-plan.js'
@@ -18,6 +18,8 @@ export interface ScanServiceOptions {
   /** Built after the plan is checked, so a refused scan creates no output file. */
   sinks: () => Promise<RecordSink[]>
   stateFile?: (plan: ScanPlan) => string
+  /** Every option that shapes traffic and output, kept in the state file so `--resume` runs the same scan. */
+  settings?: ScanSettings
   resumeFrom?: string
   signal?: AbortSignal
   onPlan?: (plan: ScanPlan) => void
@@ -74,6 +76,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
       sinks,
       signal: o.signal,
       stateFile: o.stateFile?.(plan),
+      ...(o.settings ? { settings: o.settings } : {}),
       onProgress: o.onProgress,
       onAnswer: (ip) => answered.add(ip),
     })

@@ -22,6 +22,8 @@ export interface CliOptions {
   timeoutMs?: number
   /** Polled every 100 ms; when it says true the child gets SIGINT, as a user's Ctrl-C. */
   interruptWhen?: () => Promise<boolean>
+  /** What `interruptWhen` sends: SIGINT (Ctrl-C, the default) or SIGKILL (a crash, a power cut). */
+  interruptWith?: 'SIGINT' | 'SIGKILL'
 }
 
 /**
@@ -49,7 +51,7 @@ export function runCli(args: readonly string[], o: CliOptions = {}): Promise<Cli
       ? setInterval(async () => {
           if (await when()) {
             clearInterval(poller)
-            child.kill('SIGINT')
+            child.kill(o.interruptWith ?? 'SIGINT')
           }
         }, 100)
       : undefined

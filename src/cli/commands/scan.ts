@@ -1,11 +1,13 @@
 import { join } from 'node:path'
 import { type Command, InvalidArgumentError, Option } from 'commander'
+import { MamoriError } from '../../core/errors.js'
 import { DEFAULT_DISCOVERY, type EngineChoice, inflightFor } from '../../discovery/discovery.js'
 import { formatDuration, formatProgress } from '../../scan/progress-line.js'
 import type { ScanSummary } from '../../scan/scan-runner.js'
 import { scan } from '../../scan/scan-service.js'
 import { createSinks } from '../../scan/sinks.js'
 import { defaultAuditLogPath } from '../../scope/audit-log.js'
+import { readResumeState, type ScanSettings } from '../../targets/resume-state.js'
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -117,9 +119,11 @@ export function registerScanCommand(program: Command): void {
     )
     .option('--audit-pause <ms>', 'pause between attempts on one device (default 100)', integer(0, 60_000))
     .option('--reveal', 'keep the working password in the records (never in logs)')
-    .action(async (targets: string[], flags: ScanFlags) => {
+    .action(async (targets: string[], flags: ScanFlags, cmd: Command) => {
       // progress goes to stderr, but only for a person at a terminal: quiet when piped or with --json
-      const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !flags.json
+      const resumed = flags.resume ? await resumedSettings(flags.resume, flags, cmd) : undefined
+      const settings = resumed?.settings ?? settingsOf(flags)
+      const tty = Boolean(process.stdout.isTTY && process.stderr.isTTY) && !settings.json
       const controller = new AbortController()
       const onSigint = () => controller.abort()
       process.once('SIGINT', onSigint)
@@ -136,21 +140,22 @@ export function registerScanCommand(program: Command): void {
           },
           {
             discovery: {
-              rate: flags.rate,
-              timeoutMs: flags.timeout,
-              retries: flags.retries,
-              maxInflight: flags.maxInflight ?? inflightFor(flags.rate, flags.timeout, flags.retries),
-              perHostCap: flags.perHost,
-              engine: flags.engine,
-              threads: flags.threads,
+              rate: settings.rate,
+              timeoutMs: settings.timeout_ms,
+              retries: settings.retries,
+              maxInflight: settings.max_inflight,
+              perHostCap: settings.per_host,
+              engine: settings.engine,
+              threads: settings.threads ?? undefined,
             },
-            grabConcurrency: flags.grabConcurrency,
-            auditLog: flags.auditLog ?? defaultAuditLogPath(),
+            grabConcurrency: settings.grab_concurrency,
+            auditLog: settings.audit_log,
+            settings,
             sinks: () =>
               createSinks({
-                out: flags.out,
-                json: flags.json,
-                db: flags.db ?? (process.env.MAMORI_DB ? true : undefined),
+                out: settings.out ?? undefined,
+                json: settings.json,
+                db: settings.db ?? undefined,
                 parameters: {
                   targets,
                   ports: flags.ports,
@@ -158,18 +163,19 @@ export function registerScanCommand(program: Command): void {
                   seed: flags.seed,
                   shard: flags.shard,
                 },
+                ...(resumed ? { resumedScanId: resumed.scanId } : {}),
               }),
             stateFile: (plan) =>
               flags.state ?? flags.resume ?? join('.mamori', `scan-${plan.scanId}.state.json`),
             resumeFrom: flags.resume,
             signal: controller.signal,
-            ...(flags.auditCredentials
+            ...(settings.audit
               ? {
                   audit: {
-                    deviceBudget: flags.auditBudget,
-                    maxAttempts: flags.auditMaxAttempts,
-                    pauseMs: flags.auditPause,
-                    reveal: flags.reveal,
+                    deviceBudget: settings.audit.budget ?? undefined,
+                    maxAttempts: settings.audit.max_attempts ?? undefined,
+                    pauseMs: settings.audit.pause_ms ?? undefined,
+                    reveal: settings.audit.reveal,
                   },
                 }
               : {}),
@@ -184,7 +190,7 @@ export function registerScanCommand(program: Command): void {
           },
         )
         if (tty) process.stderr.write('\n')
-        printSummary(summary, flags)
+        printSummary(summary, settings)
         if (summary.interrupted) process.exitCode = 1
       } finally {
         process.removeListener('SIGINT', onSigint)
@@ -192,15 +198,89 @@ export function registerScanCommand(program: Command): void {
     })
 }
 
-function printSummary(s: ScanSummary, flags: ScanFlags): void {
-  if (flags.json) {
+/** The options of this command line that shape the scan's traffic and output. */
+function settingsOf(flags: ScanFlags): ScanSettings {
+  return {
+    rate: flags.rate,
+    timeout_ms: flags.timeout,
+    retries: flags.retries,
+    max_inflight: flags.maxInflight ?? inflightFor(flags.rate, flags.timeout, flags.retries),
+    per_host: flags.perHost,
+    engine: flags.engine,
+    threads: flags.threads ?? null,
+    grab_concurrency: flags.grabConcurrency,
+    audit_log: flags.auditLog ?? defaultAuditLogPath(),
+    out: flags.out ?? null,
+    json: flags.json === true,
+    db: flags.db ?? (process.env.MAMORI_DB ? true : null),
+    audit: flags.auditCredentials
+      ? {
+          budget: flags.auditBudget ?? null,
+          max_attempts: flags.auditMaxAttempts ?? null,
+          pause_ms: flags.auditPause ?? null,
+          reveal: flags.reveal === true,
+        }
+      : null,
+  }
+}
+
+/** Flags whose value is one of the settings a resumed scan keeps. */
+const SETTING_FLAGS: Record<string, (s: ScanSettings) => unknown> = {
+  rate: (s) => s.rate,
+  timeout: (s) => s.timeout_ms,
+  retries: (s) => s.retries,
+  maxInflight: (s) => s.max_inflight,
+  perHost: (s) => s.per_host,
+  engine: (s) => s.engine,
+  threads: (s) => s.threads,
+  grabConcurrency: (s) => s.grab_concurrency,
+  auditLog: (s) => s.audit_log,
+  out: (s) => s.out,
+  json: (s) => s.json,
+  db: (s) => s.db,
+  auditCredentials: (s) => s.audit !== null,
+  auditBudget: (s) => s.audit?.budget,
+  auditMaxAttempts: (s) => s.audit?.max_attempts,
+  auditPause: (s) => s.audit?.pause_ms,
+  reveal: (s) => s.audit?.reveal,
+}
+
+/**
+ * A resumed scan sends and writes exactly as the interrupted one: its settings come from the state
+ * file, and a flag given now that says otherwise is refused rather than silently ignored.
+ */
+async function resumedSettings(
+  file: string,
+  flags: ScanFlags,
+  cmd: Command,
+): Promise<{ settings: ScanSettings; scanId: string }> {
+  const state = await readResumeState(file)
+  for (const [flag, stored] of Object.entries(SETTING_FLAGS)) {
+    if (cmd.getOptionValueSource(flag) !== 'cli') continue
+    const given = (flags as unknown as Record<string, unknown>)[flag]
+    if (given !== stored(state.settings)) {
+      const name = flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+      throw new MamoriError(
+        'ERR_USAGE',
+        `--${name} ${given === true ? '' : given} differs from the interrupted scan's (${String(stored(state.settings))}): a resumed scan keeps every option of the scan it finishes; drop --${name}, or start a new scan`.replace(
+          '  ',
+          ' ',
+        ),
+      )
+    }
+  }
+  return { settings: state.settings, scanId: state.scan_id }
+}
+
+function printSummary(s: ScanSummary, settings: ScanSettings): void {
+  if (settings.json) {
     process.stderr.write(`${JSON.stringify({ summary: s })}\n`)
     return
   }
   const lines = [
     `scan ${s.scan_id}: ${s.probed} probed (${s.engine} engine, ${s.rate} probes/s, ${formatDuration(s.duration_ms)}, seed ${s.seed}, shard ${s.shard})`,
     `  open ${s.open}  closed ${s.closed}  filtered ${s.filtered}  errors ${s.errors}  udp ${s.udp}`,
-    `  ${s.records} records${flags.out ? ` written to ${flags.out}` : ''}`,
+    `  ${s.records} records${settings.out ? ` written to ${settings.out}` : ''}`,
   ]
   if (s.enrich_errors > 0) lines.push(`  ${s.enrich_errors} enricher failures (records kept)`)
   if (s.interrupted) lines.push(`  interrupted: resume with  mamori scan --resume ${s.state_file}`)

@@ -18,10 +18,12 @@ after(async () => {
   await lab?.stop()
 })
 
-function mamori(args: string[]) {
-  return runCli([...args, '--state', join(dir, 'scan.state.json')], {
+function mamori(args: string[], o: { interruptWhen?: () => Promise<boolean> } = {}) {
+  const own = args.includes('--state') || args.includes('--resume')
+  return runCli(own ? args : [...args, '--state', join(dir, 'scan.state.json')], {
     env: { MAMORI_AUDIT_LOG: join(dir, 'audit.jsonl') },
     timeoutMs: 100_000,
+    ...o,
   })
 }
 
@@ -108,4 +110,64 @@ test('bad audit flags are refused as usage errors', async () => {
   ])
   assert.equal(r.code, 2)
   assert.match(r.stderr, /601|600/)
+})
+
+test("an audit cut short by Ctrl-C is done again by --resume, with the scan's own audit options", {
+  timeout: 180_000,
+}, async () => {
+  const out = join(dir, 'interrupted.jsonl')
+  const state = join(dir, 'interrupted.state.json')
+  const ports = [...new Set(lab.truth.devices.flatMap((d) => d.services.map((s) => s.port)))].join(',')
+  const defaults = lab.truth.devices.flatMap((d) =>
+    d.services
+      .filter((s) => s.protocol === 'telnet' && s.credential?.default && !s.no_password_prompt)
+      .map((s) => `${d.ip}:${s.port}`),
+  )
+  assert.ok(defaults.length > 0)
+  // a slow audit (pause 400 ms): the interrupt comes while logins are being tried
+  const args = [
+    'scan',
+    NET,
+    '--ports',
+    ports,
+    '--audit-credentials',
+    '--audit-pause',
+    '400',
+    '--audit-budget',
+    '40',
+    '--out',
+    out,
+  ]
+  const first = await mamori([...args, '--state', state, '--seed', '11'], {
+    interruptWhen: async () => {
+      try {
+        return readFileSync(out, 'utf8').split('\n').length > 2
+      } catch {
+        return false
+      }
+    },
+  })
+  assert.equal(first.code, 1, first.stderr)
+  const saved = JSON.parse(readFileSync(state, 'utf8'))
+  assert.deepEqual(saved.settings.audit, { budget: 40, max_attempts: null, pause_ms: 400, reveal: false })
+  const before = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ScanRecord)
+  assert.ok(
+    before.every((r) => !/the scan was interrupted/.test(JSON.stringify(r.audit ?? ''))),
+    'no record is written with an audit the interrupt cut short',
+  )
+  const second = await mamori(['scan', '--resume', state])
+  assert.equal(second.code, 0, second.stderr)
+  const records = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ScanRecord)
+  const keys = records.map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, keys.length, 'no service twice')
+  const found = new Set(
+    records.filter((r) => r.audit?.result === 'default-credentials').map((r) => `${r.ip}:${r.port}`),
+  )
+  for (const key of defaults) assert.ok(found.has(key), `${key}: default found after the resume`)
 })

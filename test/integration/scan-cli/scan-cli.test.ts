@@ -13,7 +13,10 @@ import { type CliRun, runCli } from '../../../src/testing/cli-child.js'
 const dir = await mkdtemp(join(tmpdir(), 'mamori-scan-cli-'))
 const auditLog = join(dir, 'audit.jsonl')
 
-function mamori(args: string[], opts: { interruptWhen?: () => Promise<boolean> } = {}): Promise<CliRun> {
+function mamori(
+  args: string[],
+  opts: { interruptWhen?: () => Promise<boolean>; interruptWith?: 'SIGINT' | 'SIGKILL' } = {},
+): Promise<CliRun> {
   return runCli(args, { cwd: dir, ...opts })
 }
 
@@ -187,6 +190,106 @@ test('Ctrl-C saves the position; --resume finishes the scan without repeats or g
   assert.equal(last.options.resumed, true)
   assert.deepEqual(last.targets, ['127.19.103.0/24'])
   assert.equal(last.scope, 'loopback (default scope)')
+})
+
+test('--resume keeps every option of the interrupted scan and refuses one that says otherwise', async () => {
+  const out = join(dir, 'options.jsonl')
+  const state = join(dir, 'options.state.json')
+  const ownLog = join(dir, 'options-audit.jsonl')
+  const args = [
+    'scan',
+    '127.19.103.0/24',
+    '-p',
+    '9000-9003',
+    '--out',
+    out,
+    '--audit-log',
+    ownLog,
+    '--seed',
+    '4',
+  ]
+  let startedAt = 0
+  const started = async () => {
+    if (!startedAt && existsSync(ownLog)) startedAt = Date.now()
+    return startedAt > 0 && Date.now() - startedAt > 300
+  }
+  const first = await mamori([...args, '--rate', '150', '--grab-concurrency', '7', '--state', state], {
+    interruptWhen: started,
+  })
+  assert.equal(first.code, 1, first.stderr)
+  const saved = JSON.parse(await readFile(state, 'utf8'))
+  assert.deepEqual(
+    [saved.settings.rate, saved.settings.grab_concurrency, saved.settings.out, saved.settings.audit_log],
+    [150, 7, out, ownLog],
+  )
+  const refused = await mamori(['scan', '--resume', state, '--rate', '10000'])
+  assert.equal(refused.code, 2)
+  assert.match(refused.stderr, /--rate 10000 differs from the interrupted scan's \(150\)/)
+  // no flag at all: the rate, the output file and the audit log come from the state
+  const second = await mamori(['scan', '--resume', state])
+  assert.equal(second.code, 0, second.stderr)
+  assert.match(second.stdout, /150 probes\/s|\d+ probes\/s/)
+  const keys = (await records(out)).map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, keys.length, 'no service twice')
+  assert.equal(keys.length, 20, 'every service once')
+  const entries = (await readFile(ownLog, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  assert.equal(entries.length, 2, "the resumed run wrote its entry to the scan's own audit log")
+  assert.deepEqual(
+    [entries[1].options.resumed, entries[1].options.rate, entries[1].options.grab_concurrency],
+    [true, 150, 7],
+  )
+})
+
+test('SIGKILL, then --resume: --out holds each service once, and a line cut by the kill is gone', {
+  timeout: 90_000,
+}, async () => {
+  const out = join(dir, 'killed.jsonl')
+  const state = join(dir, 'killed.state.json')
+  // 1,024 probes at 60/s: ~17 s; the state is saved every 10 s, the kill comes after the first save
+  const args = [
+    'scan',
+    '127.19.103.0/24',
+    '-p',
+    '9000-9003',
+    '--out',
+    out,
+    '--audit-log',
+    auditLog,
+    '--seed',
+    '9',
+  ]
+  let savedAt = 0
+  const first = await mamori([...args, '--rate', '60', '--state', state], {
+    interruptWhen: async () => {
+      if (!savedAt && existsSync(state)) savedAt = Date.now()
+      return savedAt > 0 && Date.now() - savedAt > 1000
+    },
+    interruptWith: 'SIGKILL',
+  })
+  assert.equal(first.code, null, 'killed')
+  const scanId = JSON.parse(await readFile(state, 'utf8')).scan_id as string
+  // what a kill leaves: a record written after the last saved state, then half a line
+  const after = {
+    ip: '127.19.103.1',
+    port: 9000,
+    transport: 'tcp',
+    protocol: 'ssh',
+    timestamp: new Date().toISOString(),
+    scan_id: scanId,
+    status: 'success',
+    banner: 'SSH-2.0-OpenSSH_7.4',
+    data: {},
+  }
+  const before = existsSync(out) ? await readFile(out, 'utf8') : ''
+  await writeFile(out, `${before}${JSON.stringify(after)}\n{"ip":"127.19.103.99","port":90`)
+  const second = await mamori(['scan', '--resume', state])
+  assert.equal(second.code, 0, second.stderr)
+  const keys = (await records(out)).map((r) => `${r.ip}:${r.port}`)
+  assert.equal(new Set(keys).size, keys.length, 'no service twice')
+  assert.equal(keys.length, 20, 'every service once')
 })
 
 test('shards with one seed split the space: disjoint, and together the whole', async () => {
