@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { isMamoriError } from '../core/errors.js'
+import { escapeText } from '../core/escape.js'
 import { commands } from './commands/index.js'
 
 const program = new Command()
@@ -24,7 +25,7 @@ function reportUnexpected(err: unknown): void {
         ? (err.stack ?? err.message)
         : `${err.name}: ${err.message.split('\n')[0]}`
       : String(err)
-  process.stderr.write(`mamori: internal error: ${text.replace(/\p{Cc}(?<!\n)/gu, ' ')}\n`)
+  process.stderr.write(`mamori: internal error: ${escapeText(text, { keepNewlines: true })}\n`)
   process.exitCode = 1
 }
 
@@ -45,7 +46,8 @@ try {
     // help and --version end here too, with exit code 0
     process.exitCode = err.exitCode === 0 ? 0 : 2
   } else if (isMamoriError(err)) {
-    process.stderr.write(`mamori: ${err.message}\n`)
+    // a message may quote a file or a device: shown, never acted on by the terminal
+    process.stderr.write(`mamori: ${escapeText(err.message, { keepNewlines: true })}\n`)
     process.exitCode = err.exitCode
   } else {
     reportUnexpected(err)

@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { MamoriError } from '../core/errors.js'
+import { jsonLine } from '../core/escape.js'
 import type { HoneypotSessionRow, SensorStore } from '../store/sensors/sensor-store.js'
 import { classifyFamily, type SessionEvidence } from './classify/classify-family.js'
 import type { CowrieEvent } from './cowrie-event.js'
@@ -43,7 +44,7 @@ export class EventRecorder {
 
   emit(event: CowrieEvent): void {
     this.counts.events++
-    this.#out?.write(`${JSON.stringify(event)}\n`)
+    this.#out?.write(jsonLine(event))
     if (!this.#store) return
     this.#events.push(event)
     if (this.#events.length >= BATCH_EVENTS) void this.flush()

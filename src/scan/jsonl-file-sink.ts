@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs'
 import { truncate } from 'node:fs/promises'
 import { MamoriError } from '../core/errors.js'
+import { jsonLine } from '../core/escape.js'
 import type { ScanRecord } from '../core/record.js'
 import type { RecordSink } from '../core/sink.js'
 import { DrainGate } from './drain-gate.js'
@@ -82,7 +83,7 @@ export class JsonlFileSink implements RecordSink {
   async write(record: ScanRecord): Promise<void> {
     this.check()
     if (this.written.size > 0 && this.written.has(keyOf(record))) return
-    if (this.stream.write(`${JSON.stringify(record)}\n`)) return
+    if (this.stream.write(jsonLine(record))) return
     await this.drain.wait()
     // an error instead of 'drain' was kept by the 'error' handler
     this.check()

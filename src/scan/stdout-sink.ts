@@ -1,3 +1,4 @@
+import { jsonLine } from '../core/escape.js'
 import type { ScanRecord } from '../core/record.js'
 import type { RecordSink } from '../core/sink.js'
 import { DrainGate } from './drain-gate.js'
@@ -7,7 +8,7 @@ export class StdoutSink implements RecordSink {
   private readonly drain = new DrainGate(process.stdout)
 
   async write(record: ScanRecord): Promise<void> {
-    if (!process.stdout.write(`${JSON.stringify(record)}\n`)) await this.drain.wait()
+    if (!process.stdout.write(jsonLine(record))) await this.drain.wait()
   }
 
   async close(): Promise<void> {}

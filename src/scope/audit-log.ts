@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises'
 import { homedir, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { MamoriError } from '../core/errors.js'
+import { jsonLine } from '../core/escape.js'
 import { formatIPv4 } from '../core/ipv4.js'
 import type { IPv4RangeSet } from './range-set.js'
 import type { ResolvedTarget } from './scope.js'
@@ -66,7 +67,7 @@ export function currentUser(): string {
 export async function appendAuditEntry(path: string, entry: AuditEntry): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true })
-    await appendFile(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 })
+    await appendFile(path, jsonLine(entry), { mode: 0o600 })
   } catch (err) {
     throw new MamoriError('ERR_IO', `cannot append to audit log ${path}: ${(err as Error).message}`)
   }

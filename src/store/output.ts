@@ -1,20 +1,14 @@
+import { escapeText } from '../core/escape.js'
 import type { DiffEntry, FacetResult, HostReport, ScanSummary, ServiceRow } from './store.js'
 
 /**
- * Text from scanned devices shown on a terminal: one line, control characters (ESC included)
- * written as \xNN so a banner cannot move the cursor or change colours.
+ * Text from scanned devices shown on a terminal: one line, every control (ESC, C1, bidi overrides)
+ * written as a visible escape so a banner cannot move the cursor or change colours.
  */
 export function oneLine(text: string, max = 80): string {
-  let out = ''
-  for (const ch of text.trim()) {
-    if (out.length >= max) return `${out}…`
-    const code = ch.codePointAt(0) ?? 0
-    if (ch === '\r') continue
-    if (ch === '\n') out += ' ⏎ '
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\x${code.toString(16).padStart(2, '0')}`
-    else out += ch
-  }
-  return out.trim()
+  // a tab would split a tab-separated row: escaped too
+  const flat = escapeText(text.trim().replace(/\r/g, '').replace(/\n/g, ' ⏎ ')).replace(/\t/g, '\\x09')
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat
 }
 
 /** Aligned columns on a terminal, tab-separated otherwise. */
@@ -61,7 +55,7 @@ const CSV_COLUMNS = [
 ] as const
 
 function csvCell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : String(value)
+  let s = escapeText(value === undefined || value === null ? '' : String(value))
   // a banner starting with = + - @ would run as a formula in a spreadsheet
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s

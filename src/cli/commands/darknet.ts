@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { cidrRange } from '../../core/ipv4.js'
 import { analyseCapture } from '../../darknet/analyse-capture.js'
 import { analysisSummary, darknetTable } from '../../darknet/darknet-output.js'
@@ -71,7 +72,7 @@ export function registerDarknetCommand(program: Command): void {
                 }),
             )
           if (opts.json) {
-            for (const s of a.sources) process.stdout.write(`${JSON.stringify({ file, ...s })}\n`)
+            for (const s of a.sources) process.stdout.write(jsonLine({ file, ...s }))
             process.stderr.write(analysisSummary(a))
           } else {
             process.stdout.write(darknetTable(a.sources, process.stdout.isTTY === true))

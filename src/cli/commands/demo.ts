@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { jsonLine } from '../../core/escape.js'
 import { formatDemoReport } from '../../demo/demo-report.js'
 import { DEFAULT_DEMO, runDemo } from '../../demo/run-demo.js'
 
@@ -20,7 +21,7 @@ export function registerDemoCommand(program: Command): void {
         db: flags.db,
         onStep: flags.json ? undefined : (m) => process.stdout.write(`mamori demo: ${m}\n`),
       })
-      if (flags.json) process.stdout.write(`${JSON.stringify({ report, summary })}\n`)
+      if (flags.json) process.stdout.write(jsonLine({ report, summary }))
       else process.stdout.write(`\n${formatDemoReport(report)}\n`)
     })
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { jsonLine } from '../../core/escape.js'
 import { withStore } from '../../store/open-store.js'
 import { diffTable } from '../../store/output.js'
 
@@ -15,7 +16,7 @@ export function registerDiffCommand(program: Command): void {
     .action(async (a: string, b: string, opts) => {
       await withStore(opts.db, async (store) => {
         const entries = await store.diff(a, b)
-        if (opts.json) for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`)
+        if (opts.json) for (const e of entries) process.stdout.write(jsonLine(e))
         else process.stdout.write(diffTable(entries, process.stdout.isTTY === true))
       })
     })

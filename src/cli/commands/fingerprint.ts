@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { boundedFile, readLines } from '../../core/bounded-input.js'
 import { MamoriError } from '../../core/errors.js'
+import { escapeText, jsonLine, safeJson } from '../../core/escape.js'
 import type { ScanRecord } from '../../core/record.js'
 import { loadConfiguredEngine, resolveSources } from '../../fingerprint/default-engine.js'
 import { explainRecord } from '../../fingerprint/explain.js'
@@ -64,7 +65,7 @@ export function registerFingerprintCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action((opts: SourceOpts & { json?: boolean }) => {
       const report = selfTest(resolveSources(opts))
-      if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`)
+      if (opts.json) process.stdout.write(jsonLine(report))
       else {
         const o = report.own
         const lines = [
@@ -103,24 +104,23 @@ export function registerFingerprintCommand(program: Command): void {
         const { observations, explanations } = explainRecord(engine, record)
         if (opts.json) {
           for (const e of explanations)
-            process.stdout.write(`${JSON.stringify({ ip: record.ip, port: record.port, ...e })}\n`)
+            process.stdout.write(jsonLine({ ip: record.ip, port: record.port, ...e }))
           continue
         }
         const out = [`${record.ip}:${record.port} ${record.protocol}`]
-        for (const o of observations)
-          out.push(`  observed ${o.key} = ${JSON.stringify(o.value.slice(0, 120))}`)
+        for (const o of observations) out.push(`  observed ${o.key} = ${safeJson(o.value.slice(0, 120))}`)
         if (explanations.length === 0) out.push('  no rule matches')
         for (const e of explanations) {
           out.push(
             `  ${e.winner ? '*' : ' '} ${e.engine} ${e.rule} (${e.source}) specificity ${e.specificity} confidence ${e.confidence.toFixed(2)}`,
             `      ${e.description}`,
-            `      /${e.pattern.slice(0, 120)}/ matched ${JSON.stringify(e.matched.slice(0, 80))} in ${e.matchKey}`,
+            `      /${e.pattern.slice(0, 120)}/ matched ${safeJson(e.matched.slice(0, 80))} in ${e.matchKey}`,
             `      ${Object.entries(e.fields)
               .map(([k, v]) => `${k}=${v}`)
               .join('  ')}`,
           )
         }
-        process.stdout.write(`${out.join('\n')}\n`)
+        process.stdout.write(`${escapeText(out.join('\n'), { keepNewlines: true })}\n`)
       }
     })
 
@@ -135,7 +135,7 @@ export function registerFingerprintCommand(program: Command): void {
         [{ key, value: value.replace(/\\r/g, '\r').replace(/\\n/g, '\n') }],
         Number(opts.port),
       )
-      process.stdout.write(`${JSON.stringify(fingerprint)}\n`)
+      process.stdout.write(jsonLine(fingerprint))
       if (!fingerprint.rule) process.exitCode = 1
     })
 
@@ -168,7 +168,7 @@ export function registerFingerprintCommand(program: Command): void {
         },
       )
       process.stdout.write(
-        `${JSON.stringify({ match: result.match ? toCandidate(result.match) : null, sent: result.sent })}\n`,
+        jsonLine({ match: result.match ? toCandidate(result.match) : null, sent: result.sent }),
       )
       if (!result.match) process.exitCode = 1
     })

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { parseAccept } from '../../honeypot/accept-spec.js'
 import { loadProfile } from '../../honeypot/device-profile.js'
 import { EventRecorder } from '../../honeypot/event-recorder.js'
@@ -87,7 +88,7 @@ export function registerHoneypotCommand(program: Command): void {
         const where = hp.addresses.map((a) => `${a.host}:${a.port}`)
         process.stdout.write(
           opts.json
-            ? `${JSON.stringify({ event: 'ready', listen: where, profile: profile.id })}\n`
+            ? jsonLine({ event: 'ready', listen: where, profile: profile.id })
             : `honeypot ready on ${where.join(' ')} as ${profile.id}\n`,
         )
         await Promise.race([stopped, failed])
@@ -108,7 +109,7 @@ export function registerHoneypotCommand(program: Command): void {
       }
       process.stdout.write(
         opts.json
-          ? `${JSON.stringify(summary)}\n`
+          ? jsonLine(summary)
           : `honeypot stopped: ${summary.sessions} sessions, ${summary.events} events; ${
               Object.entries(families)
                 .map(([f, n]) => `${f} ${n}`)
@@ -128,7 +129,7 @@ export function registerHoneypotCommand(program: Command): void {
         const rows = await store.sources({ kind: 'honeypot' })
         process.stdout.write(
           opts.json
-            ? rows.map((r) => `${JSON.stringify(r)}\n`).join('')
+            ? rows.map((r) => jsonLine(r)).join('')
             : sourcesTable(rows, process.stdout.isTTY === true),
         )
       } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { withStore } from '../../store/open-store.js'
 import { hostText } from '../../store/output.js'
 
@@ -14,7 +15,7 @@ export function registerHostCommand(program: Command): void {
       await withStore(opts.db, async (store) => {
         const report = await store.host(ip)
         if (!report) throw new MamoriError('ERR_NOT_FOUND', `${ip} is not in the store`)
-        process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : hostText(report))
+        process.stdout.write(opts.json ? jsonLine(report) : hostText(report))
       })
     })
 }

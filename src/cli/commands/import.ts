@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { importJsonl } from '../../store/import-jsonl.js'
 import { withStore } from '../../store/open-store.js'
 
@@ -38,7 +39,7 @@ export function registerImportCommand(program: Command): void {
           }
           process.stdout.write(
             opts.json
-              ? `${JSON.stringify(summary)}\n`
+              ? jsonLine(summary)
               : `${file}: ${r.stored} stored, ${r.duplicates} already there, ${r.badCount} bad lines skipped\n`,
           )
         }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { safeJson } from '../../core/escape.js'
 import { cidrRange } from '../../core/ipv4.js'
 import { writeSyntheticCapture } from '../../lab/pcap/synthetic-capture.js'
 import { intOption } from '../../store/open-store.js'
@@ -42,7 +43,7 @@ export function labPcapCommand(): Command {
         if (err instanceof MamoriError) throw err
         throw new MamoriError('ERR_IO', `cannot write ${opts.out}: ${(err as Error).message}`)
       }
-      if (opts.truth) writeFileSync(opts.truth, `${JSON.stringify(truth, null, 2)}\n`)
+      if (opts.truth) writeFileSync(opts.truth, `${safeJson(truth, 2)}\n`)
       const kinds = new Map<string, number>()
       for (const s of truth.sources) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1)
       process.stdout.write(

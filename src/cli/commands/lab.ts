@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine, safeJson } from '../../core/escape.js'
 import { startLab } from '../../lab/lab.js'
 import { labPcapCommand } from './lab-pcap.js'
 
@@ -45,7 +46,7 @@ export function registerLabCommand(program: Command): void {
       try {
         if (opts.truth) {
           try {
-            writeFileSync(opts.truth, `${JSON.stringify(lab.truth, null, 2)}\n`)
+            writeFileSync(opts.truth, `${safeJson(lab.truth, 2)}\n`)
           } catch (err) {
             throw new MamoriError('ERR_IO', `cannot write ${opts.truth}: ${(err as Error).message}`)
           }
@@ -60,7 +61,7 @@ export function registerLabCommand(program: Command): void {
         }
         process.stdout.write(
           opts.json
-            ? `${JSON.stringify({ ...ready, truth: opts.truth ?? null })}\n`
+            ? jsonLine({ ...ready, truth: opts.truth ?? null })
             : `lab ready: ${devices} devices on ${lab.listeners} ports\n`,
         )
         await signalled

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { DEFAULT_DISCOVERY, type EngineChoice, inflightFor } from '../../discovery/discovery.js'
 import { formatDuration, formatProgress } from '../../scan/progress-line.js'
 import type { ScanSummary } from '../../scan/scan-runner.js'
@@ -274,7 +275,7 @@ async function resumedSettings(
 
 function printSummary(s: ScanSummary, settings: ScanSettings): void {
   if (settings.json) {
-    process.stderr.write(`${JSON.stringify({ summary: s })}\n`)
+    process.stderr.write(jsonLine({ summary: s }))
     return
   }
   const lines = [

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { jsonLine } from '../../core/escape.js'
 import { withStore } from '../../store/open-store.js'
 import { scansTable } from '../../store/output.js'
 
@@ -11,7 +12,7 @@ export function registerScansCommand(program: Command): void {
     .action(async (opts) => {
       await withStore(opts.db, async (store) => {
         const scans = await store.scans()
-        if (opts.json) for (const s of scans) process.stdout.write(`${JSON.stringify(s)}\n`)
+        if (opts.json) for (const s of scans) process.stdout.write(jsonLine(s))
         else process.stdout.write(scansTable(scans, process.stdout.isTTY === true))
       })
     })

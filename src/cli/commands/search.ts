@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { parseFacets } from '../../query/facets.js'
 import { parseQuery } from '../../query/parser.js'
 import { intOption, withStore } from '../../store/open-store.js'
@@ -39,10 +40,10 @@ export function registerSearchCommand(program: Command): void {
             : await store.search(query, { limit, offset, ...(after !== undefined ? { after } : {}) })
         if (opts.json) {
           if (facets) {
-            process.stdout.write(`${JSON.stringify(await store.facets(query, facets))}\n`)
+            process.stdout.write(jsonLine(await store.facets(query, facets)))
             return
           }
-          for (const { service_id: _id, ...r } of rows) process.stdout.write(`${JSON.stringify(r)}\n`)
+          for (const { service_id: _id, ...r } of rows) process.stdout.write(jsonLine(r))
           return
         }
         if (opts.csv) {

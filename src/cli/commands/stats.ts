@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { jsonLine } from '../../core/escape.js'
 import { parseFacets } from '../../query/facets.js'
 import { parseQuery } from '../../query/parser.js'
 import { withStore } from '../../store/open-store.js'
@@ -17,9 +18,7 @@ export function registerStatsCommand(program: Command): void {
       const facets = parseFacets(opts.facets)
       await withStore(opts.db, async (store) => {
         const result = await store.facets(query, facets)
-        process.stdout.write(
-          opts.json ? `${JSON.stringify(result)}\n` : facetsText(result, process.stdout.isTTY === true),
-        )
+        process.stdout.write(opts.json ? jsonLine(result) : facetsText(result, process.stdout.isTTY === true))
       })
     })
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { parseCpe, wfnValue, withAttr } from '../../core/cpe.js'
 import { MamoriError } from '../../core/errors.js'
+import { jsonLine } from '../../core/escape.js'
 import { withStore } from '../../store/open-store.js'
 import { defaultVulnDbPath, VulnDb } from '../../vuln/db/vuln-db.js'
 import { importInputs } from '../../vuln/import/import-inputs.js'
@@ -43,7 +44,7 @@ export function registerVulnCommand(program: Command): void {
               `mamori: ${p.file}: ${p.position === 'file' ? '' : `${p.position}${p.id ? ` (${p.id})` : ''}: `}${clean(p.message)}\n`,
             ),
         })
-        if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`)
+        if (opts.json) process.stdout.write(jsonLine(summary))
         else {
           for (const f of summary.files)
             process.stdout.write(
@@ -89,7 +90,7 @@ export function registerVulnCommand(program: Command): void {
             if (process.stderr.isTTY || !opts.json) process.stderr.write(`${clean(msg)}\n`)
           },
         })
-        process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${summary.text}\n`)
+        process.stdout.write(opts.json ? jsonLine(summary) : `${summary.text}\n`)
       })
     })
 
@@ -119,7 +120,7 @@ export function registerVulnCommand(program: Command): void {
               kev: m.kev,
               reason: m.reason,
             }
-            process.stdout.write(`${JSON.stringify(line)}\n`)
+            process.stdout.write(jsonLine(line))
           } else {
             const score = m.cvss !== undefined ? `${m.cvss}`.padEnd(4) : ' -  '
             process.stdout.write(
@@ -140,7 +141,7 @@ export function registerVulnCommand(program: Command): void {
     .action(async (id: string, opts) => {
       await withVulnDb(opts.db, async (db) => {
         const r = vulnReport(db, id)
-        process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : vulnReportText(r))
+        process.stdout.write(opts.json ? jsonLine(r) : vulnReportText(r))
       })
     })
 
@@ -163,7 +164,7 @@ export function registerVulnCommand(program: Command): void {
             n++
             process.stdout.write(
               opts.json
-                ? `${JSON.stringify(s)}\n`
+                ? jsonLine(s)
                 : `${`${s.ip}:${s.port}/${s.transport}`.padEnd(24)} ${s.status.padEnd(13)} ${clean(`${s.product ?? ''} ${s.version ?? ''}`.trim())}  ${s.cpe.join(' ')}\n`,
             )
           }
@@ -191,7 +192,7 @@ export function registerVulnCommand(program: Command): void {
           )
           process.stdout.write(
             opts.json
-              ? `${JSON.stringify(r)}\n`
+              ? jsonLine(r)
               : `updated ${r.services} service(s), ${r.withVulns} with vulnerabilities\n`,
           )
         }),
