@@ -1,17 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
+import type { Credential } from '../core/credential.js'
+import type { LoginOutcome, LoginVerifier } from '../core/login-verifier.js'
+import type { ProtocolModule } from '../core/protocol-module.js'
 import type { AuditResult, ScanRecord } from '../core/record.js'
 import type { ScanStatus } from '../core/scan-status.js'
+import type { TranscriptLine } from '../core/transcript.js'
+import { builtinModules } from '../modules/index.js'
 import type { AttemptBudget } from './attempt-budget.js'
 import { type AttemptEvent, AuditRun } from './audit-run.js'
 import { confirmHit } from './confirm-hit.js'
-import type { Credential } from './credential.js'
 import { DEFAULT_DEVICE_BUDGET, planCredentials } from './credential-plan.js'
 import type { Dictionaries } from './dictionaries.js'
 import { HostGate } from './host-gate.js'
-import type { LoginOutcome, LoginVerifier } from './login-verifier.js'
-import { builtinVerifiers } from './login-verifiers.js'
-import type { TranscriptLine } from './transcript.js'
 
 export type { AttemptEvent } from './audit-run.js'
 
@@ -37,7 +38,8 @@ export interface AuditOptions {
   /** One connection per device at a time; share one gate across a scan. */
   gate?: HostGate
   limits?: Partial<ConnectionLimits>
-  verifiers?: readonly LoginVerifier<never>[]
+  /** The protocol modules whose `login` the audit tries (default: the built-in list). */
+  modules?: readonly ProtocolModule<unknown>[]
   /** Put the working password in the evidence (`--reveal`). */
   reveal?: boolean
   /** The scan's interruption (Ctrl-C): no new attempt starts once it fires. */
@@ -84,7 +86,8 @@ export interface AuditEvidence {
  * explicitly refused.
  */
 export async function auditService(record: ScanRecord, options: AuditOptions): Promise<AuditResult> {
-  const verifier = (options.verifiers ?? builtinVerifiers).find((v) => v.protocol === record.protocol) as
+  const modules = options.modules ?? builtinModules
+  const verifier = modules.find((m) => m.name === record.protocol)?.login as
     | LoginVerifier<unknown>
     | undefined
   if (!verifier)

@@ -1,4 +1,5 @@
 import type { Connection, ConnectionLimits } from './connection.js'
+import type { LoginVerifier } from './login-verifier.js'
 import type { Observation } from './record.js'
 import type { ScanStatus } from './scan-status.js'
 import type { Target, Transport } from './target.js'
@@ -53,4 +54,6 @@ export interface ProtocolModule<R = unknown> {
   grab(ctx: GrabContext): Promise<GrabOutcome<R>>
   /** The record's banner and the texts fingerprinting matches on, derived from a result. */
   describe(result: R): { banner: string; observations: Observation[] }
+  /** How to log in, for the credential audit: a module with a login is audited (login.ts beside it). */
+  readonly login?: LoginVerifier<R>
 }

@@ -2,6 +2,7 @@ import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
+import { ftpLogin } from './login.js'
 import type { FtpResult } from './result.js'
 import { type FtpReply, featureList, parseReply, replyText } from './wire.js'
 
@@ -79,6 +80,8 @@ export const ftpModule: ProtocolModule<FtpResult> = {
     }
     return { status: 'success', result }
   },
+
+  login: ftpLogin,
 
   describe(result) {
     const observations = []

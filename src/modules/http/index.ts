@@ -3,6 +3,7 @@ import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
 import { grabExtras } from './extras.js'
+import { httpLogin } from './login.js'
 import type { HttpAuthChallenge, HttpResult } from './result.js'
 import { completeBody, type HttpHead, header, parseHead } from './wire.js'
 
@@ -53,6 +54,8 @@ export const httpModule: ProtocolModule<HttpResult> = {
       return { status: statusFromError(err), result, error: (err as Error).message }
     }
   },
+
+  login: httpLogin,
 
   describe(result) {
     const banner = result.status_line

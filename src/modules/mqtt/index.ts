@@ -3,6 +3,7 @@ import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { ProtocolError, statusFromError } from '../../core/scan-status.js'
+import { mqttLogin } from './login.js'
 import type { MqttConnack, MqttResult } from './result.js'
 import {
   connectPacket,
@@ -112,6 +113,8 @@ export const mqttModule: ProtocolModule<MqttResult> = {
     }
     return { status: 'success', result }
   },
+
+  login: mqttLogin,
 
   describe(result) {
     const observations = []

@@ -3,6 +3,7 @@ import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
 import { findHeader } from '../http/wire.js'
+import { rtspLogin } from './login.js'
 import type { RtspAuth, RtspResult } from './result.js'
 import { type RtspResponse, readResponse, summarizeSdp } from './wire.js'
 
@@ -123,6 +124,8 @@ export const rtspModule: ProtocolModule<RtspResult> = {
     }
     return { status: 'success', result }
   },
+
+  login: rtspLogin,
 
   describe(result) {
     const observations = []

@@ -1,13 +1,9 @@
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
-import { findIdent, type KexInit, parseKexInitPacket, type SshIdent } from './wire.js'
-
-export interface SshResult extends Partial<SshIdent> {
-  /** Lines the server sent before its identification (RFC 4253 allows them). */
-  preamble?: string
-  kexinit?: KexInit
-}
+import { sshLogin } from './login.js'
+import type { SshResult } from './result.js'
+import { findIdent, type KexInit, parseKexInitPacket } from './wire.js'
 
 /** We announce ourselves honestly; servers log it. */
 const CLIENT_IDENT = 'SSH-2.0-mamori_0.1\r\n'
@@ -48,6 +44,8 @@ export const sshModule: ProtocolModule<SshResult> = {
       return { status, result, error: (err as Error).message }
     }
   },
+
+  login: sshLogin,
 
   describe(result) {
     const banner = result.line ?? ''

@@ -1,6 +1,7 @@
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { DeadlineError, IoTimeoutError, statusFromError } from '../../core/scan-status.js'
+import { telnetLogin } from './login.js'
 import { classifyPrompt } from './prompt.js'
 import type { TelnetResult } from './result.js'
 import { answer, IAC, optionName, parseTelnet } from './wire.js'
@@ -70,6 +71,8 @@ export const telnetModule: ProtocolModule<TelnetResult> = {
     }
     return { status: 'success', result }
   },
+
+  login: telnetLogin,
 
   describe(result) {
     const banner = result.banner

@@ -1,6 +1,6 @@
-import type { Connection } from '../core/connection.js'
-import { statusFromError } from '../core/scan-status.js'
+import type { Connection } from './connection.js'
 import type { LoginContext, LoginOutcome, LoginVerdict } from './login-verifier.js'
+import { statusFromError } from './scan-status.js'
 import type { Transcript } from './transcript.js'
 
 /** Verdicts that are the device's judgement of a credential, whatever was sent. */
