@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
+import { completeBody, type HttpHead, header, parseHead } from '../../lib/http-head.js'
 import { grabExtras } from './extras.js'
 import { httpLogin } from './login.js'
 import type { HttpAuthChallenge, HttpResult } from './result.js'
-import { completeBody, type HttpHead, header, parseHead } from './wire.js'
 
 const BODY_EXCERPT = 2048
 

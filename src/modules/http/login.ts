@@ -9,9 +9,9 @@ import {
   digestAuthorization,
   parseChallenge,
 } from '../../lib/http-auth.js'
+import { completeBody, type HttpHead, header, parseHead } from '../../lib/http-head.js'
 import { allHttpAuthPaths, httpAuthPaths } from './auth-paths.js'
 import type { HttpResult } from './result.js'
-import { completeBody, type HttpHead, header, parseHead } from './wire.js'
 
 /** Body bytes kept to check what an API path answered without credentials. */
 const MAX_BODY = 4096

@@ -2,7 +2,7 @@ import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { ProtocolError, statusFromError } from '../../core/scan-status.js'
-import { httpRequest } from '../http/request.js'
+import { httpRequest } from '../../lib/http-request.js'
 import type { OnvifResult } from './result.js'
 import { envelope, soapBody, str } from './wire.js'
 

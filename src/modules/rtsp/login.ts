@@ -3,7 +3,7 @@ import { attemptLogin } from '../../core/login-attempt.js'
 import type { LoginVerifier } from '../../core/login-verifier.js'
 import { Transcript } from '../../core/transcript.js'
 import { basicAuthorization, digestAuthorization, parseChallenge } from '../../lib/http-auth.js'
-import { findHeader } from '../http/wire.js'
+import { findHeader } from '../../lib/http-head.js'
 import type { RtspResult } from './result.js'
 import { type RtspResponse, readResponse } from './wire.js'
 

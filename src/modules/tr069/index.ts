@@ -1,8 +1,8 @@
 import { printable } from '../../core/printable.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { statusFromError } from '../../core/scan-status.js'
-import { httpRequest } from '../http/request.js'
-import { header } from '../http/wire.js'
+import { header } from '../../lib/http-head.js'
+import { httpRequest } from '../../lib/http-request.js'
 import type { Tr069Result } from './result.js'
 
 /**

@@ -1,7 +1,7 @@
 import { Connection } from '../../core/connection.js'
 import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
 import { ProtocolError, statusFromError } from '../../core/scan-status.js'
-import { httpRequest } from '../http/request.js'
+import { httpRequest } from '../../lib/http-request.js'
 import type { UpnpResult } from './result.js'
 import { msearch, parseDescription, parseSsdpReply, sameHostUrl } from './wire.js'
 
