@@ -19,4 +19,6 @@ export interface Enricher {
    */
   prepare?(): void | Promise<void>
   enrich(record: ScanRecord): void | Promise<void>
+  /** Releases what `prepare` or the records opened (a database), once the scan is over. */
+  close?(): void | Promise<void>
 }

@@ -5,7 +5,7 @@ import type { DiscoveryOptions } from '../discovery/discovery.js'
 import { grabService } from '../grab/grab-service.js'
 import { appendAuditEntry, currentUser } from '../scope/audit-log.js'
 import { readResumeState } from '../targets/resume-state.js'
-import { enrichers } from './enrichers.js'
+import { createScanEnrichers } from './enrichers.js'
 import { DEFAULT_HOST_FUSION } from './host-fusion-stage.js'
 import { buildScanPlan, type ScanPlan, type ScanRequest } from './scan-plan.js'
 import { type GrabFunction, runScan, type ScanProgress, type ScanSummary } from './scan-runner.js'
@@ -57,6 +57,7 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
     },
   })
   const sinks = await o.sinks()
+  const enrichers = createScanEnrichers()
   try {
     return await runScan({
       plan,
@@ -75,5 +76,6 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
     })
   } finally {
     for (const s of sinks) await s.close()
+    for (const e of enrichers) await e.close?.()
   }
 }

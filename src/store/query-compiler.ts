@@ -1,5 +1,6 @@
 import type { FieldTerm, QueryAst, Term, Value } from '../query/ast.js'
 import { type FieldDef, fieldByName } from '../query/fields.js'
+import { fieldTarget } from './field-targets.js'
 import { addressIdRange, timeMs } from './record-row.js'
 
 /** Parameters collected while SQL text is built; `add` returns the dialect's placeholder. */
@@ -50,7 +51,7 @@ export abstract class QueryCompiler {
 
   private field(term: FieldTerm, params: Params): string {
     const def = fieldByName(term.field) as FieldDef
-    const target = def.target
+    const target = fieldTarget(def)
     if (target.kind === 'column') {
       return this.anyOf(term.values.map((v) => this.compare(def, `s.${target.column}`, v, params)))
     }

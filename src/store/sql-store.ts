@@ -4,6 +4,7 @@ import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import { ipv4ToNumber } from '../query/ipv4.js'
 import type { Dialect } from './dialect.js'
+import { type FieldTarget, fieldTarget } from './field-targets.js'
 import type { Params } from './query-compiler.js'
 import { addressIdRange, msToIso, serviceKey, timeMs } from './record-row.js'
 import type {
@@ -216,13 +217,14 @@ export class SqlStore implements Store {
       return def
     })
     const p = compiler.params()
-    const columns = [...new Set(defs.flatMap((d) => (d.target.kind === 'column' ? [d.target.column] : [])))]
+    const targets = defs.map(fieldTarget)
+    const columns = [...new Set(targets.flatMap((t) => (t.kind === 'column' ? [t.column] : [])))]
     const matched = `WITH m AS MATERIALIZED (SELECT ${['s.id', ...columns.map((c) => `s.${c}`)].join(', ')}
       FROM services s WHERE ${compiler.where(query, p)})`
     // placeholders are positional in SQLite: add the values in the order they appear in the SQL
     const total = `SELECT ${p.add(-1)} AS f, NULL AS value, count(*) AS n, 0 AS rk FROM m`
     const branches = defs.map((def, i) => {
-      const t = def.target
+      const t = targets[i] as FieldTarget
       // no content field is a facet: banners are too varied to count
       if (t.kind === 'content')
         throw new MamoriError('ERR_QUERY_VALUE', `field "${def.name}" cannot be used as a facet`)

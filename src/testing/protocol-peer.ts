@@ -1,7 +1,7 @@
 import dgram from 'node:dgram'
 import net from 'node:net'
 import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
-import type { GrabContext, GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
+import { type GrabContext, type GrabOutcome, type ProtocolModule, runGrab } from '../core/protocol-module.js'
 import { statusFromError } from '../core/scan-status.js'
 import type { Target } from '../core/target.js'
 import { UdpExchange, type UdpLimits } from '../core/udp.js'
@@ -102,10 +102,23 @@ export async function grabOnce<R>(
   let udp: UdpExchange | undefined
   try {
     if (module.transport === 'udp') udp = await UdpExchange.open(target, udpLimits)
-    // UDP modules never touch `conn` (see GrabContext.udp)
-    const conn = udp ? (undefined as unknown as Connection) : await open()
-    const ctx: GrabContext = { target, conn, limits: all, redial: open, ...extra, ...(udp ? { udp } : {}) }
-    return await module.grab(ctx)
+    const exchange = udp
+    const conn = exchange ? undefined : await open()
+    const ctx: GrabContext = {
+      target,
+      limits: all,
+      redial: open,
+      ...extra,
+      get conn(): Connection {
+        if (!conn) throw new Error(`${module.name} is a UDP module: it has no TCP connection`)
+        return conn
+      },
+      get udp(): UdpExchange {
+        if (!exchange) throw new Error(`${module.name} is a TCP module: it has no UDP exchange`)
+        return exchange
+      },
+    }
+    return await runGrab(module, ctx)
   } catch (err) {
     return { status: statusFromError(err), error: (err as Error).message }
   } finally {

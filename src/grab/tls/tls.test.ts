@@ -6,11 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import tls from 'node:tls'
+import { builtinModules } from '../../modules/index.js'
 import { grabOnce, tcpPeer } from '../../testing/protocol-peer.js'
 import { chainDer, describeCertificate, distinguishedName } from './certificate.js'
-import { tlsModule } from './index.js'
+import { tlsLayer } from './tls-layer.js'
 
 const IP = '127.70.5.1'
+/** TLS as the grab stage applies it over the built-in modules (MQTT inside on 8883). */
+const tlsModule = tlsLayer(builtinModules)
 let dir: string
 let ca: { cert: string; key: string }
 let leaf: { cert: string; key: string }
