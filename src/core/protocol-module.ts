@@ -1,5 +1,6 @@
 import type { Connection, ConnectionLimits } from './connection.js'
 import type { LoginVerifier } from './login-verifier.js'
+import { printable } from './printable.js'
 import type { Finding, Observation, ScanRecord } from './record.js'
 import { type ScanStatus, statusFromError } from './scan-status.js'
 import type { ModuleSearchField } from './search-field.js'
@@ -115,6 +116,11 @@ export interface ProtocolModule<R = unknown> {
   readonly login?: LoginVerifier<R>
 }
 
+/** An error message as a record keeps it: it may quote the device's bytes, so it is escaped and bounded. */
+function errorText(message: unknown): string {
+  return printable(Buffer.from(String(message)), 1024)
+}
+
 /**
  * Runs one module's grab on a context the framework set up: the only place a grab's error becomes
  * a status, with the partial result kept.
@@ -124,9 +130,13 @@ export async function runGrab<R>(module: ProtocolModule<R>, ctx: GrabContext): P
   try {
     const end = await module.grab(ctx, result)
     const outcome: GrabOutcome<R> = { status: end?.status ?? 'success', result }
-    if (end?.error !== undefined) outcome.error = end.error
+    if (end?.error !== undefined) outcome.error = errorText(end.error)
     return outcome
   } catch (err) {
-    return { status: statusFromError(err), result, error: (err as Error).message }
+    return {
+      status: statusFromError(err),
+      result,
+      error: errorText((err as Error | undefined)?.message ?? err),
+    }
   }
 }
