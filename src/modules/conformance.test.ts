@@ -18,14 +18,13 @@ import { type RunningLab, startLab } from '../lab/lab.js'
 import { portPresets } from '../targets/port-presets.js'
 import {
   AddressBlock,
+  type Counted,
   caseRandom,
   grabConforming,
   HOSTILE_CASES,
-  type Listener,
-  tcpListener,
-  udpListener,
 } from '../testing/conformance.js'
 import { lineModule } from '../testing/line-protocol/index.js'
+import { tcpPeer, udpPeer } from '../testing/protocol-peer.js'
 import { type Shape, type ShapingProxy, tcpShapingProxy, udpShapingProxy } from '../testing/shaping-proxy.js'
 import { builtinModules } from './index.js'
 
@@ -47,14 +46,24 @@ async function hostile(module: AnyModule, grabber: AnyModule, tlsPort?: number):
   await Promise.all(
     HOSTILE_CASES.map(async (c) => {
       const rng = caseRandom(module.name, c.name)
-      let peer: Listener
+      let peer: Counted & { close(): Promise<void> }
       if (module.transport === 'udp') {
         const udp = c.udp
         if (!udp) return
-        peer = await udpListener(block.next(), 0, (request, send) => udp(request, send, rng))
+        const p = await udpPeer(block.next(), (request, send) => udp(request, send, rng))
+        peer = {
+          target: p.target,
+          close: p.close,
+          get connections() {
+            return p.requests.length
+          },
+        }
       } else {
-        const secure = tlsPort !== undefined ? { cert: pem, key: pem } : undefined
-        peer = await tcpListener(block.next(), tlsPort ?? 0, (s) => c.tcp(s, rng), secure)
+        const tls = tlsPort !== undefined ? { cert: pem, key: pem } : undefined
+        peer = await tcpPeer(block.next(), ({ socket }) => c.tcp(socket, rng), {
+          port: tlsPort ?? 0,
+          ...(tls ? { tls } : {}),
+        })
       }
       try {
         await grabConforming(grabber, peer, tlsPort ? `inside TLS, ${c.name}` : c.name)
@@ -159,9 +168,15 @@ test('a new server-first protocol with a login is one folder and one line in the
   // the one line: nothing else in src/ knows LINE/1 (src/testing/line-protocol/ is the folder)
   const modules = [...builtinModules, lineModule as AnyModule]
   const serve = lineServer('acme-gw', 'admin', 'line-secret')
-  const server = await tcpListener(block.next(), 4111, serve)
-  const elsewhere = await tcpListener(block.next(), 0, serve)
-  const open = await tcpListener(block.next(), 4111, lineServer('acme-gw', 'admin', 'x', true))
+  const server = await tcpPeer(block.next(), ({ socket }) => serve(socket), { port: 4111 })
+  const elsewhere = await tcpPeer(block.next(), ({ socket }) => serve(socket))
+  const open = await tcpPeer(
+    block.next(),
+    ({ socket }) => lineServer('acme-gw', 'admin', 'x', true)(socket),
+    {
+      port: 4111,
+    },
+  )
   try {
     // the conformance suite takes it as it takes the built-in modules
     await hostile(lineModule as AnyModule, lineModule as AnyModule)

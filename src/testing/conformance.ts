@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict'
-import dgram from 'node:dgram'
-import net from 'node:net'
-import tls from 'node:tls'
+import type net from 'node:net'
 import { type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
 import type { GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
 import { SCAN_STATUSES } from '../core/scan-status.js'
@@ -110,70 +108,10 @@ export class AddressBlock {
   }
 }
 
-export interface Listener {
+/** What a grab talks to: where it is, and how many connections (or UDP requests) it has had. */
+export interface Counted {
   target: Target
-  /** Connections (or UDP requests) the peer has seen. */
-  readonly seen: number
-  close(): Promise<void>
-}
-
-/** A TCP peer on `ip:port` running `serve` on each connection, inside TLS when `secure` has a key. */
-export async function tcpListener(
-  ip: string,
-  port: number,
-  serve: (socket: net.Socket) => void,
-  secure?: { cert: string; key: string },
-): Promise<Listener> {
-  const sockets = new Set<net.Socket>()
-  let seen = 0
-  const accept = (socket: net.Socket) => {
-    seen++
-    sockets.add(socket)
-    socket.on('error', () => {})
-    socket.once('close', () => sockets.delete(socket))
-    serve(socket)
-  }
-  const server = secure
-    ? tls.createServer({ ...secure, minVersion: 'TLSv1.2' }, accept).on('tlsClientError', () => {})
-    : net.createServer(accept)
-  server.on('connection', (s: net.Socket) => s.on('error', () => {}))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, ip, () => resolve())
-  })
-  return {
-    target: { ip, port: (server.address() as net.AddressInfo).port, transport: 'tcp' },
-    get seen() {
-      return seen
-    },
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      }),
-  }
-}
-
-/** A UDP peer on `ip:port` answering each datagram with `reply`. */
-export async function udpListener(
-  ip: string,
-  port: number,
-  reply: (request: Buffer, send: (data: Buffer) => void) => void,
-): Promise<Listener> {
-  const socket = dgram.createSocket('udp4')
-  let seen = 0
-  socket.on('message', (msg, from) => {
-    seen++
-    reply(msg, (data) => socket.send(data, from.port, from.address))
-  })
-  await new Promise<void>((resolve) => socket.bind(port, ip, () => resolve()))
-  return {
-    target: { ip, port: socket.address().port, transport: 'udp' },
-    get seen() {
-      return seen
-    },
-    close: () => new Promise((resolve) => socket.close(() => resolve())),
-  }
+  readonly connections: number
 }
 
 /** Every string anywhere in a value. */
@@ -221,12 +159,12 @@ export function assertConforms<R>(
 /** Grabs `target` with `module` under the suite's limits, and checks the outcome conforms. */
 export async function grabConforming<R>(
   module: ProtocolModule<R>,
-  peer: Listener,
+  peer: Counted,
   what: string,
 ): Promise<GrabOutcome<R>> {
   const started = Date.now()
   const outcome = await grabOnce(module, peer.target, LIMITS, UDP_LIMITS, { credentialAudit: true })
-  assertConforms(module, outcome, { elapsedMs: Date.now() - started, connections: peer.seen, what })
+  assertConforms(module, outcome, { elapsedMs: Date.now() - started, connections: peer.connections, what })
   return outcome
 }
 

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram'
 import net from 'node:net'
+import tls from 'node:tls'
 import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
 import { type GrabContext, type GrabOutcome, type ProtocolModule, runGrab } from '../core/protocol-module.js'
 import { statusFromError } from '../core/scan-status.js'
@@ -13,16 +14,27 @@ export interface PeerSession {
   receive(done: (all: Buffer) => boolean): Promise<Buffer>
 }
 
+/** A scripted peer that is listening: where, how many clients it has had, and how to stop it. */
+export interface Peer {
+  target: Target
+  readonly connections: number
+  close(): Promise<void>
+}
+
 /**
  * A real TCP server on a loopback address that runs `script` for every client: the in-memory peer
- * protocol tests talk to. Closed with `close()`; every client socket is destroyed with it.
+ * protocol tests talk to, on `port` (default: any free one), inside TLS when given a certificate.
+ * Closed with `close()`; every client socket is destroyed with it.
  */
 export async function tcpPeer(
   ip: string,
   script: (session: PeerSession) => unknown,
-): Promise<{ target: Target; close(): Promise<void> }> {
+  options: { port?: number; tls?: { cert: string; key: string } } = {},
+): Promise<Peer> {
   const sockets = new Set<net.Socket>()
-  const server = net.createServer((socket) => {
+  let connections = 0
+  const accept = (socket: net.Socket) => {
+    connections++
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
@@ -48,14 +60,21 @@ export async function tcpPeer(
         }),
     }
     Promise.resolve(script(session)).catch(() => socket.destroy())
-  })
+  }
+  const server = options.tls
+    ? tls.createServer({ ...options.tls, minVersion: 'TLSv1.2' }, accept).on('tlsClientError', () => {})
+    : net.createServer(accept)
+  server.on('connection', (s: net.Socket) => s.on('error', () => {}))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, ip, () => resolve())
+    server.listen(options.port ?? 0, ip, () => resolve())
   })
   const port = (server.address() as net.AddressInfo).port
   return {
     target: { ip, port, transport: 'tcp' },
+    get connections() {
+      return connections
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy()

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram'
 import net from 'node:net'
 import type { Target } from '../core/target.js'
-import type { Listener } from './conformance.js'
+import type { Counted } from './conformance.js'
 
 /** What a proxy does to the server's bytes: cut each connection (or datagram) after `cutAt`, or corrupt text. */
 export interface Shape {
@@ -24,7 +24,7 @@ function shapeBytes(chunk: Buffer, offset: number, shape: Shape): Buffer {
 }
 
 /** What a shaping proxy served: bytes per connection (TCP) or per datagram (UDP), in order. */
-export type ShapingProxy = Listener & { readonly served: readonly number[] }
+export type ShapingProxy = Counted & { readonly served: readonly number[]; close(): Promise<void> }
 
 /**
  * A TCP proxy on `ip:port` to a real server: the client's bytes pass unchanged, the server's are
@@ -73,7 +73,7 @@ export async function tcpShapingProxy(
   return {
     target: { ip, port, transport: 'tcp' },
     served,
-    get seen() {
+    get connections() {
       return served.length
     },
     close: () =>
@@ -114,7 +114,7 @@ export async function udpShapingProxy(
   return {
     target: { ip, port, transport: 'udp' },
     served,
-    get seen() {
+    get connections() {
       return requests
     },
     close: () =>
