@@ -9,14 +9,14 @@ import { SeededRandom } from '../lab/seeded-random.js'
 import { grabOnce } from './protocol-peer.js'
 
 /** Tight limits, so a peer that never stops ends a grab within seconds. */
-export const LIMITS: ConnectionLimits = {
+const LIMITS: ConnectionLimits = {
   ...DEFAULT_LIMITS,
   connectTimeoutMs: 1000,
   readTimeoutMs: 300,
   deadlineMs: 2000,
   maxBytes: 16 * 1024,
 }
-export const UDP_LIMITS: UdpLimits = { ...DEFAULT_UDP_LIMITS, timeoutMs: 300, retries: 0 }
+const UDP_LIMITS: UdpLimits = { ...DEFAULT_UDP_LIMITS, timeoutMs: 300, retries: 0 }
 
 /** Bytes that are not UTF-8: a lone continuation, overlong forms, a surrogate, 0xFE/0xFF. */
 const INVALID_UTF8 = Buffer.from([
@@ -130,7 +130,7 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
  * grow with what the peer sent, device text escaped, a description and nmap response that do not
  * throw and use only declared match keys, and an end within the deadline of each connection.
  */
-export function assertConforms<R>(
+function assertConforms<R>(
   module: ProtocolModule<R>,
   outcome: GrabOutcome<R>,
   run: { elapsedMs: number; connections: number; what: string },
