@@ -163,8 +163,10 @@ export async function grabConforming<R>(
   what: string,
 ): Promise<GrabOutcome<R>> {
   const started = Date.now()
+  const before = peer.connections
   const outcome = await grabOnce(module, peer.target, LIMITS, UDP_LIMITS, { credentialAudit: true })
-  assertConforms(module, outcome, { elapsedMs: Date.now() - started, connections: peer.connections, what })
+  const connections = peer.connections - before
+  assertConforms(module, outcome, { elapsedMs: Date.now() - started, connections, what })
   return outcome
 }
 
