@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Connection, type ConnectionLimits } from '../core/connection.js'
+import type { Credential } from '../core/credential.js'
+import type { LoginContext, LoginOutcome, LoginVerdict, LoginVerifier } from '../core/login-verifier.js'
 import type { AuditResult, ScanRecord } from '../core/record.js'
 import type { AttemptBudget } from './attempt-budget.js'
-import type { Credential } from './credential.js'
-import type { LoginContext, LoginOutcome, LoginVerdict, LoginVerifier } from './login-verifier.js'
 
 /** Verdicts that say nothing yet: the device may answer if asked again after a wait. */
 const ASK_AGAIN: ReadonlySet<LoginVerdict> = new Set(['dropped', 'busy'])

@@ -1,30 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
+import type { Credential } from '../core/credential.js'
+import type { LoginOutcome, LoginVerifier } from '../core/login-verifier.js'
+import type { ProtocolModule } from '../core/protocol-module.js'
 import type { AuditResult, ScanRecord } from '../core/record.js'
 import type { ScanStatus } from '../core/scan-status.js'
+import type { TranscriptLine } from '../core/transcript.js'
+import { builtinModules } from '../modules/index.js'
 import type { AttemptBudget } from './attempt-budget.js'
 import { type AttemptEvent, AuditRun } from './audit-run.js'
 import { confirmHit } from './confirm-hit.js'
-import type { Credential } from './credential.js'
 import { DEFAULT_DEVICE_BUDGET, planCredentials } from './credential-plan.js'
 import type { Dictionaries } from './dictionaries.js'
 import { HostGate } from './host-gate.js'
-import type { LoginOutcome, LoginVerifier } from './login-verifier.js'
-import { builtinVerifiers } from './login-verifiers.js'
-import type { TranscriptLine } from './transcript.js'
-
-export type { AttemptEvent } from './audit-run.js'
 
 /** The pause between two attempts on one device (NOTICE-like politeness; `--audit-pause`). */
-export const DEFAULT_PAUSE_MS = 100
+const DEFAULT_PAUSE_MS = 100
 /** Consecutive network failures after which a device is left alone. */
 const MAX_ERRORS = 2
 /** Consecutive pairs without an explicit answer after which trying more only costs time. */
 const MAX_UNDECIDED = 5
 /** A dictionary pair that met a dropped connection or a busy device is asked once more, after this. */
-export const PAIR_RETRY_WAITS_MS: readonly number[] = [1000]
+const PAIR_RETRY_WAITS_MS: readonly number[] = [1000]
 /** A control is asked up to three more times: a busy slot or a rate limit lasts a few seconds. */
-export const CONTROL_RETRY_WAITS_MS: readonly number[] = [1000, 3000, 6000]
+const CONTROL_RETRY_WAITS_MS: readonly number[] = [1000, 3000, 6000]
 
 export interface AuditOptions {
   dictionaries: Dictionaries
@@ -37,7 +36,8 @@ export interface AuditOptions {
   /** One connection per device at a time; share one gate across a scan. */
   gate?: HostGate
   limits?: Partial<ConnectionLimits>
-  verifiers?: readonly LoginVerifier<never>[]
+  /** The protocol modules whose `login` the audit tries (default: the built-in list). */
+  modules?: readonly ProtocolModule<unknown>[]
   /** Put the working password in the evidence (`--reveal`). */
   reveal?: boolean
   /** The scan's interruption (Ctrl-C): no new attempt starts once it fires. */
@@ -84,7 +84,8 @@ export interface AuditEvidence {
  * explicitly refused.
  */
 export async function auditService(record: ScanRecord, options: AuditOptions): Promise<AuditResult> {
-  const verifier = (options.verifiers ?? builtinVerifiers).find((v) => v.protocol === record.protocol) as
+  const modules = options.modules ?? builtinModules
+  const verifier = modules.find((m) => m.name === record.protocol)?.login as
     | LoginVerifier<unknown>
     | undefined
   if (!verifier)

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Credential } from '../core/credential.js'
+import type { LoginOutcome } from '../core/login-verifier.js'
 import type { AuditResult } from '../core/record.js'
 import type { AuditRun } from './audit-run.js'
 import type { AuditEvidence, ControlEvidence } from './audit-service.js'
 import { controlCredentials } from './control-credentials.js'
-import type { Credential } from './credential.js'
-import type { LoginOutcome } from './login-verifier.js'
 
 export interface ConfirmOptions {
   pauseMs: number

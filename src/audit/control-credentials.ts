@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import type { Credential } from './credential.js'
+import type { Credential } from '../core/credential.js'
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz'
 const DIGITS = '0123456789'

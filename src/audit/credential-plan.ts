@@ -1,5 +1,6 @@
-import type { Credential } from './credential.js'
-import { type Dictionaries, normalizeVendor, vendorMatches } from './dictionaries.js'
+import type { Credential } from '../core/credential.js'
+import { normalizeVendor, vendorMatches } from '../lib/vendor-name.js'
+import type { Dictionaries } from './dictionaries.js'
 
 /** NOTICE tried ~100 pairs per device in 2019 and ~600 from 2020-10 (DOMAIN.md §2.2). */
 export const DEFAULT_DEVICE_BUDGET = 100

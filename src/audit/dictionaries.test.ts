@@ -6,8 +6,9 @@ import { test } from 'node:test'
 import { MamoriError } from '../core/errors.js'
 import { dataPath } from '../core/paths.js'
 import { loadVocabulary } from '../fingerprint/vocab.js'
+import { vendorMatches } from '../lib/vendor-name.js'
 import { sharedData } from '../testing/shared-data.js'
-import { loadDictionaries, vendorMatches } from './dictionaries.js'
+import { loadDictionaries } from './dictionaries.js'
 
 const dicts = loadDictionaries()
 

@@ -2,12 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import YAML from 'yaml'
 import { z } from 'zod'
+import type { Credential } from '../core/credential.js'
 import { MamoriError } from '../core/errors.js'
 import { dataPath } from '../core/paths.js'
-import type { Credential } from './credential.js'
+import { normalizeVendor } from '../lib/vendor-name.js'
+import { builtinModules } from '../modules/index.js'
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
-const PROTOCOLS = ['telnet', 'ssh', 'http', 'ftp', 'mqtt', 'rtsp'] as const
+/** What an entry's `protocols` may name: the registered modules that carry a login. */
+const PROTOCOLS = builtinModules.filter((m) => m.login !== undefined).map((m) => m.name) as [
+  string,
+  ...string[],
+]
 
 const entrySchema = z.object({
   id: z.string().regex(ID, 'ids are kebab-case'),
@@ -43,20 +49,6 @@ export interface Dictionaries {
   mirai: DictionaryEntry[]
   vendors: VendorDefaults[]
   common: DictionaryEntry[]
-}
-
-/** `Hikvision Digital`, `hikvision-digital`, `HIKVISION_DIGITAL` → `hikvisiondigital`. */
-export function normalizeVendor(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '')
-}
-
-/**
- * Whether a fingerprint's vendor selects an entry with these (normalised) aliases: the same name,
- * or a longer one that starts with an alias of four letters or more (`hikvisiondigital`).
- */
-export function vendorMatches(aliases: readonly string[], vendor: string): boolean {
-  const name = normalizeVendor(vendor)
-  return name !== '' && aliases.some((a) => a === name || (a.length >= 4 && name.startsWith(a)))
 }
 
 /**

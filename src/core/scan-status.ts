@@ -26,8 +26,13 @@ export class DeadlineError extends IoTimeoutError {
 /** Maps any error thrown during a grab to its status, in one place. */
 export function statusFromError(err: unknown): ScanStatus {
   if (err instanceof ProtocolError) return 'protocol-error'
+  // an OpenSSL failure means the peer spoke broken or non-TLS bytes, not that the network failed
+  const e = err as { code?: unknown; library?: unknown } | null
+  if ((typeof e?.code === 'string' && e.code.startsWith('ERR_SSL')) || e?.library !== undefined) {
+    return 'protocol-error'
+  }
   if (err instanceof IoTimeoutError) return 'io-timeout'
-  const code = (err as { code?: unknown } | null)?.code
+  const code = e?.code
   if (code === 'ECONNREFUSED') return 'connection-refused'
   if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || (err as Error | null)?.name === 'TimeoutError') {
     return 'io-timeout'

@@ -40,4 +40,6 @@ export interface Enricher {
   /** Whether the stage did its work in this scan (default: yes); a fix is verified only by a stage that ran. */
   ran?(): boolean
   enrich(record: ScanRecord): void | Promise<void>
+  /** Releases what `prepare` or the records opened (a database), once the scan is over. */
+  close?(): void | Promise<void>
 }

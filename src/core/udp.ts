@@ -17,7 +17,7 @@ export interface UdpLimits {
   maxTotalBytes: number
 }
 
-const DEFAULT_UDP_LIMITS: UdpLimits = {
+export const DEFAULT_UDP_LIMITS: UdpLimits = {
   timeoutMs: 1000,
   retries: 2,
   maxDatagramBytes: 8 * 1024,

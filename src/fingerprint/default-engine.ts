@@ -46,17 +46,23 @@ export function loadConfiguredEngine(sources: EngineSources = {}): FingerprintEn
   })
 }
 
+/** Loaded engines by their sources: rules are read-only knowledge, shared by every scan of a process. */
+const loaded = new Map<string, FingerprintEngine>()
+
 /**
  * The scan pipeline's `fingerprint` enricher. The databases (a second or two with nmap and Recog)
  * load in `prepare`, which a scan calls before its first packet, or else on the first record, so
- * commands that never enrich never pay for them.
+ * commands that never enrich never pay for them; a later scan of the process reuses them.
  */
 export function createDefaultFingerprintEnricher(sources: EngineSources = {}): Enricher {
   let inner: Enricher | undefined
   const load = () => {
-    inner ??= createFingerprintEnricher(loadConfiguredEngine(sources), {
-      activeProbe: activeProbeFromEnv(),
-    })
+    if (!inner) {
+      const key = JSON.stringify(resolveSources(sources))
+      const engine = loaded.get(key) ?? loadConfiguredEngine(sources)
+      loaded.set(key, engine)
+      inner = createFingerprintEnricher(engine, { activeProbe: activeProbeFromEnv() })
+    }
     return inner
   }
   return {

@@ -1,17 +1,17 @@
 import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
 import { printable } from '../core/printable.js'
-import type { GrabContext, GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
+import { type GrabContext, type GrabOutcome, type ProtocolModule, runGrab } from '../core/protocol-module.js'
 import type { ScanRecord } from '../core/record.js'
 import { type ScanStatus, statusFromError } from '../core/scan-status.js'
 import type { Target } from '../core/target.js'
 import { UdpExchange, type UdpLimits } from '../core/udp.js'
-import { builtinModules } from '../modules/index.js'
+import { grabbers } from './grabbers.js'
 import { moduleForPort, moduleForReply } from './module-selection.js'
 
 export interface GrabOptions {
   scanId: string
   limits?: Partial<ConnectionLimits>
-  /** The modules to choose from (default: the built-in list). */
+  /** The protocol modules to choose from (default: the built-in list); TLS is applied where they declare it. */
   modules?: readonly ProtocolModule<unknown>[]
   udpLimits?: Partial<UdpLimits>
   /** The scan may try credentials (`--audit-credentials` within scope): e.g. SNMP's `public` community. */
@@ -30,7 +30,7 @@ const GENERIC_PROBE = 'GET / HTTP/1.0\r\n\r\n'
  */
 export async function grabService(target: Target, options: GrabOptions): Promise<ScanRecord> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
-  const modules = options.modules ?? builtinModules
+  const modules = grabbers(options.modules)
   const opened: Connection[] = []
   const dial = async () => {
     const conn = await Connection.open(target, limits)
@@ -39,12 +39,15 @@ export async function grabService(target: Target, options: GrabOptions): Promise
   }
   const run = async (module: ProtocolModule<unknown>, conn?: Connection): Promise<Attempt> => {
     const used = conn ?? (await dial())
-    const outcome = await module.grab({
+    const outcome = await runGrab(module, {
       target,
       conn: used,
       limits,
       redial: dial,
       credentialAudit: options.credentialAudit === true,
+      get udp(): UdpExchange {
+        throw new Error(`${module.name} is a TCP module: it has no UDP exchange`)
+      },
     })
     return { module, outcome, received: used.received }
   }
@@ -124,7 +127,7 @@ async function grabDatagrams(
         return conn
       },
     }
-    const outcome = await module.grab(ctx)
+    const outcome = await runGrab(module, ctx)
     return toRecord(target, options.scanId, { module, outcome, received: Buffer.alloc(0) })
   } catch (err) {
     return failedRecord(target, options.scanId, err)

@@ -12,11 +12,13 @@ import { rtspModule } from './rtsp/index.js'
 import { snmpModule } from './snmp/index.js'
 import { sshModule } from './ssh/index.js'
 import { telnetModule } from './telnet/index.js'
-import { tlsModule } from './tls/index.js'
 import { tr069Module } from './tr069/index.js'
 import { upnpModule } from './upnp/index.js'
 
-/** The built-in protocol modules, in the order the reply detector tries them. */
+/**
+ * The built-in protocol modules, in the order the reply detector tries them: adding a protocol is
+ * its folder and one line here (TLS is applied by the grab stage where a module declares `tlsPorts`).
+ */
 export const builtinModules: readonly ProtocolModule<unknown>[] = [
   tr069Module,
   sshModule,
@@ -25,7 +27,6 @@ export const builtinModules: readonly ProtocolModule<unknown>[] = [
   ftpModule,
   rtspModule,
   mqttModule,
-  tlsModule,
   upnpModule,
   coapModule,
   snmpModule,

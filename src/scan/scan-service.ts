@@ -5,7 +5,7 @@ import type { DiscoveryOptions } from '../discovery/discovery.js'
 import { grabService } from '../grab/grab-service.js'
 import { appendAuditEntry, currentUser, scannedSummary } from '../scope/audit-log.js'
 import { readResumeState, type ScanSettings } from '../targets/resume-state.js'
-import { enrichers } from './enrichers.js'
+import { createScanEnrichers } from './enrichers.js'
 import { DEFAULT_HOST_FUSION } from './host-fusion-stage.js'
 import { buildScanPlan, type ScanPlan, type ScanRequest } from './scan-plan.js'
 import { type GrabFunction, runScan, type ScanProgress, type ScanSummary } from './scan-runner.js'
@@ -60,6 +60,8 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
     },
   })
   const sinks = await o.sinks()
+  // built for this scan alone: per-scan state (shared certificates) never carries over to the next
+  const enrichers = createScanEnrichers()
   const stages = o.audit ? withAuditStage(enrichers, plan.scope, o.audit, o.signal) : enrichers
   const answered = new Set<number>()
   try {
@@ -95,5 +97,6 @@ export async function scan(request: ScanRequest, o: ScanServiceOptions): Promise
     return summary
   } finally {
     for (const s of sinks) await s.close()
+    for (const e of enrichers) await e.close?.()
   }
 }

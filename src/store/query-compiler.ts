@@ -1,5 +1,6 @@
 import type { FieldTerm, QueryAst, Term, Value } from '../query/ast.js'
 import { type FieldDef, fieldByName } from '../query/fields.js'
+import { fieldTarget } from './field-targets.js'
 import { addressIdRange, timeMs } from './record-row.js'
 import { type Sql, sql } from './sql.js'
 
@@ -34,7 +35,7 @@ export abstract class QueryCompiler {
 
   private field(term: FieldTerm): Sql {
     const def = fieldByName(term.field) as FieldDef
-    const target = def.target
+    const target = fieldTarget(def)
     const column = sql.raw(`${target.kind === 'column' ? 's' : 'r'}.${target.column}`)
     const compared = () => this.anyOf(term.values.map((v) => this.compare(def, column, v)))
     if (target.kind === 'column') return compared()

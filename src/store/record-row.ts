@@ -2,6 +2,7 @@ import { hash } from 'node:crypto'
 import { parseDottedIPv4 } from '../core/ipv4.js'
 import type { ScanRecord } from '../core/record.js'
 import { tlsWrapped } from '../core/tls-wrapped.js'
+import { builtinModules } from '../modules/index.js'
 import { textTokens } from '../query/tokens.js'
 
 /** The columns a record fills, in one order shared by services and observations. */
@@ -128,12 +129,26 @@ export function msToIso(stored: unknown): string {
   return new Date(Number(stored)).toISOString()
 }
 
-/** A field of the protocol's section of `data`, spoken directly or inside TLS (HTTPS on 443). */
-function pick(data: Record<string, unknown>, proto: string, key: string): unknown {
-  const wrapped = tlsWrapped(data)
-  const section = data[proto] ?? (wrapped?.protocol === proto ? wrapped.result : undefined)
-  return section && typeof section === 'object' ? (section as Record<string, unknown>)[key] : undefined
+/**
+ * A module's search field (`http.title`) as the store reads it from a record: the field's own
+ * `value` of the protocol's section of `data`, spoken directly or inside TLS (HTTPS on 443).
+ */
+function moduleField(name: string): (data: Record<string, unknown>) => unknown {
+  const proto = name.slice(0, name.indexOf('.'))
+  const field = builtinModules.find((m) => m.name === proto)?.searchFields?.find((f) => f.name === name)
+  if (!field) throw new Error(`no module contributes the search field ${name}`)
+  return (data) => {
+    const wrapped = tlsWrapped(data)
+    const section = data[proto] ?? (wrapped?.protocol === proto ? wrapped.result : undefined)
+    return section && typeof section === 'object' ? field.value(section) : undefined
+  }
 }
+
+const httpTitle = moduleField('http.title')
+const httpServer = moduleField('http.server')
+const httpStatus = moduleField('http.status')
+const sshVersion = moduleField('ssh.version')
+const telnetPrompt = moduleField('telnet.prompt')
 
 const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' ? clean(v, max) : null)
 
@@ -215,7 +230,7 @@ export function contentHash(r: ScanRecord): string {
  */
 export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
   const fp = r.fingerprint
-  const status = pick(r.data, 'http', 'status_code')
+  const status = httpStatus(r.data)
   const ipNum = parseDottedIPv4(r.ip) as number
   return [
     r.ip,
@@ -228,11 +243,11 @@ export function recordToRow(r: ScanRecord, hashed = contentHash(r)): unknown[] {
     ...recordContent(r),
     fp && fp.cpe.length > 0 ? clean(fp.cpe.join(' '), 8192) : null,
     r.audit?.result ?? null,
-    str(pick(r.data, 'http', 'title')),
-    str(pick(r.data, 'http', 'server')),
+    str(httpTitle(r.data)),
+    str(httpServer(r.data)),
     typeof status === 'number' && Number.isInteger(status) ? status : null,
-    str(pick(r.data, 'ssh', 'software')),
-    str(pick(r.data, 'telnet', 'prompt')),
+    str(sshVersion(r.data)),
+    str(telnetPrompt(r.data)),
     hashed,
   ]
 }

@@ -3,6 +3,7 @@ import type { Finding, VulnRef } from '../core/record.js'
 import type { QueryAst } from '../query/ast.js'
 import { fieldByName } from '../query/fields.js'
 import type { Dialect } from './dialect.js'
+import { type FieldTarget, fieldTarget } from './field-targets.js'
 import { msToIso } from './record-row.js'
 import { type Sql, sql } from './sql.js'
 import type { FacetRequest, FacetResult, ScanSummary, SearchOptions, ServiceRow } from './store.js'
@@ -57,12 +58,13 @@ export async function facets(
     if (!def.facet) throw new MamoriError('ERR_QUERY_VALUE', `field "${def.name}" cannot be used as a facet`)
     return def
   })
-  const columns = [...new Set(defs.flatMap((d) => (d.target.kind === 'column' ? [d.target.column] : [])))]
+  const targets = defs.map(fieldTarget)
+  const columns = [...new Set(targets.flatMap((t) => (t.kind === 'column' ? [t.column] : [])))]
   const matched = sql`WITH m AS MATERIALIZED (SELECT ${sql.raw(['s.id', ...columns.map((c) => `s.${c}`)].join(', '))}
       FROM services s WHERE ${d.compiler.where(query)})`
   const total = sql`SELECT ${-1} AS f, NULL AS value, count(*) AS n, 0 AS rk FROM m`
   const branches = defs.map((def, i) => {
-    const t = def.target
+    const t = targets[i] as FieldTarget
     // no content field is a facet: banners are too varied to count
     if (t.kind === 'content')
       throw new MamoriError('ERR_QUERY_VALUE', `field "${def.name}" cannot be used as a facet`)

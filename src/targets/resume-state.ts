@@ -11,7 +11,7 @@ const MAX_STATE_BYTES = 64 * 1024 * 1024
  * Every option that shapes a scan's traffic or output, kept so that a resumed scan sends and writes
  * exactly as the interrupted one would have (its rate, its audit, its files).
  */
-export const scanSettingsSchema = z.strictObject({
+const scanSettingsSchema = z.strictObject({
   rate: z.number().int().positive(),
   timeout_ms: z.number().int().positive(),
   retries: z.number().int().nonnegative(),

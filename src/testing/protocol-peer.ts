@@ -1,7 +1,8 @@
 import dgram from 'node:dgram'
 import net from 'node:net'
+import tls from 'node:tls'
 import { Connection, type ConnectionLimits, DEFAULT_LIMITS } from '../core/connection.js'
-import type { GrabContext, GrabOutcome, ProtocolModule } from '../core/protocol-module.js'
+import { type GrabContext, type GrabOutcome, type ProtocolModule, runGrab } from '../core/protocol-module.js'
 import { statusFromError } from '../core/scan-status.js'
 import type { Target } from '../core/target.js'
 import { UdpExchange, type UdpLimits } from '../core/udp.js'
@@ -13,16 +14,27 @@ export interface PeerSession {
   receive(done: (all: Buffer) => boolean): Promise<Buffer>
 }
 
+/** A scripted peer that is listening: where, how many clients it has had, and how to stop it. */
+export interface Peer {
+  target: Target
+  readonly connections: number
+  close(): Promise<void>
+}
+
 /**
  * A real TCP server on a loopback address that runs `script` for every client: the in-memory peer
- * protocol tests talk to. Closed with `close()`; every client socket is destroyed with it.
+ * protocol tests talk to, on `port` (default: any free one), inside TLS when given a certificate.
+ * Closed with `close()`; every client socket is destroyed with it.
  */
 export async function tcpPeer(
   ip: string,
   script: (session: PeerSession) => unknown,
-): Promise<{ target: Target; close(): Promise<void> }> {
+  options: { port?: number; tls?: { cert: string; key: string } } = {},
+): Promise<Peer> {
   const sockets = new Set<net.Socket>()
-  const server = net.createServer((socket) => {
+  let connections = 0
+  const accept = (socket: net.Socket) => {
+    connections++
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
@@ -48,14 +60,21 @@ export async function tcpPeer(
         }),
     }
     Promise.resolve(script(session)).catch(() => socket.destroy())
-  })
+  }
+  const server = options.tls
+    ? tls.createServer({ ...options.tls, minVersion: 'TLSv1.2' }, accept).on('tlsClientError', () => {})
+    : net.createServer(accept)
+  server.on('connection', (s: net.Socket) => s.on('error', () => {}))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, ip, () => resolve())
+    server.listen(options.port ?? 0, ip, () => resolve())
   })
   const port = (server.address() as net.AddressInfo).port
   return {
     target: { ip, port, transport: 'tcp' },
+    get connections() {
+      return connections
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy()
@@ -102,10 +121,23 @@ export async function grabOnce<R>(
   let udp: UdpExchange | undefined
   try {
     if (module.transport === 'udp') udp = await UdpExchange.open(target, udpLimits)
-    // UDP modules never touch `conn` (see GrabContext.udp)
-    const conn = udp ? (undefined as unknown as Connection) : await open()
-    const ctx: GrabContext = { target, conn, limits: all, redial: open, ...extra, ...(udp ? { udp } : {}) }
-    return await module.grab(ctx)
+    const exchange = udp
+    const conn = exchange ? undefined : await open()
+    const ctx: GrabContext = {
+      target,
+      limits: all,
+      redial: open,
+      ...extra,
+      get conn(): Connection {
+        if (!conn) throw new Error(`${module.name} is a UDP module: it has no TCP connection`)
+        return conn
+      },
+      get udp(): UdpExchange {
+        if (!exchange) throw new Error(`${module.name} is a TCP module: it has no UDP exchange`)
+        return exchange
+      },
+    }
+    return await runGrab(module, ctx)
   } catch (err) {
     return { status: statusFromError(err), error: (err as Error).message }
   } finally {

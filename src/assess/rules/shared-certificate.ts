@@ -1,5 +1,5 @@
 import type { Finding, ScanRecord } from '../../core/record.js'
-import type { TlsResult } from '../../modules/tls/result.js'
+import type { TlsResult } from '../../grab/tls/tls-result.js'
 import { type AssessRule, protocolData } from '../assess-rule.js'
 
 /**

@@ -1,4 +1,5 @@
 import { applyRule } from '../apply-rule.js'
+import { observationKeys } from '../observation-keys.js'
 import type { LoadProblem, Rule } from '../rule.js'
 import { RuleSet } from '../rule-set.js'
 import type { Vocabulary } from '../vocab.js'
@@ -8,9 +9,14 @@ const VENDOR_FIELDS = ['hw.vendor', 'os.vendor', 'service.vendor']
 /**
  * The data linter for mamori's own rules (Recog's self-test spec, for our format): unique ids,
  * every capture used, interpolations resolvable, field names, device types and vendors from the
- * vocabulary, every example passing, and no example claimed by another rule that outranks its own.
+ * vocabulary, a match key some registered module emits, every example passing, and no example
+ * claimed by another rule that outranks its own.
  */
-export function lintOwnRules(rules: readonly Rule[], vocab: Vocabulary): LoadProblem[] {
+export function lintOwnRules(
+  rules: readonly Rule[],
+  vocab: Vocabulary,
+  keys: ReadonlySet<string> = observationKeys(),
+): LoadProblem[] {
   const problems: LoadProblem[] = []
   const seen = new Map<string, Rule>()
   const set = new RuleSet(rules)
@@ -20,6 +26,8 @@ export function lintOwnRules(rules: readonly Rule[], vocab: Vocabulary): LoadPro
     const twin = seen.get(rule.id)
     if (twin) problem(`duplicate id (also ${twin.source.file}:${twin.source.line})`)
     seen.set(rule.id, rule)
+    if (!keys.has(rule.matchKey))
+      problem(`match key ${rule.matchKey} is emitted by no registered protocol module (matchKeys)`)
     const groups = rule.groupMap.length - 1
     const used = new Set(rule.params.filter((p) => p.pos > 0).map((p) => p.pos))
     for (let g = 1; g <= groups; g++) if (!used.has(g)) problem(`capture group ${g} sets no field`)

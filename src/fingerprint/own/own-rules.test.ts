@@ -66,6 +66,25 @@ test('the linter reports each kind of mistake with file, line and rule id', () =
   expectSome(/^one@9: example does not match: "C"/)
 })
 
+test('a rule on a key no registered module emits is reported, and the key counts once a module emits it', () => {
+  const text = `match: mdns.deviceinfo
+preference: 0.9
+rules:
+  - id: printer-mdns
+    description: d
+    pattern: '^ty=(\\w+)$'
+    set: { hw.product: $1 }
+    examples: [{ text: 'ty=Printer' }]
+`
+  const load = loadOwnRulesText(text, 'm.yaml')
+  assert.deepEqual(load.problems, [])
+  const messages = lintOwnRules(load.rules, loadVocabulary()).map((p) => `${p.rule}@${p.line}: ${p.message}`)
+  assert.deepEqual(messages, [
+    'printer-mdns@4: match key mdns.deviceinfo is emitted by no registered protocol module (matchKeys)',
+  ])
+  assert.deepEqual(lintOwnRules(load.rules, loadVocabulary(), new Set(['mdns.deviceinfo'])), [])
+})
+
 test('bad files and bad rules give clear problems, and the good rules still load', () => {
   const bad = loadOwnRulesText(
     good(`  - id: ok

@@ -3,17 +3,18 @@ import { after, before, test } from 'node:test'
 import { createAssessEnricher } from '../../assess/assess-enricher.js'
 import type { ProtocolModule } from '../../core/protocol-module.js'
 import type { ScanRecord } from '../../core/record.js'
+import { tlsLayer } from '../../grab/tls/tls-layer.js'
 import { adbModule } from '../../modules/adb/index.js'
 import { coapModule } from '../../modules/coap/index.js'
 import { dahuaModule } from '../../modules/dahua/index.js'
 import { dvripModule } from '../../modules/dvrip/index.js'
 import { ftpModule } from '../../modules/ftp/index.js'
+import { builtinModules } from '../../modules/index.js'
 import { modbusModule } from '../../modules/modbus/index.js'
 import { mqttModule } from '../../modules/mqtt/index.js'
 import { onvifModule } from '../../modules/onvif/index.js'
 import { rtspModule } from '../../modules/rtsp/index.js'
 import { snmpModule } from '../../modules/snmp/index.js'
-import { tlsModule } from '../../modules/tls/index.js'
 import { tr069Module } from '../../modules/tr069/index.js'
 import { upnpModule } from '../../modules/upnp/index.js'
 import { grabOnce } from '../../testing/protocol-peer.js'
@@ -38,7 +39,7 @@ const MODULES: Record<string, ProtocolModule<unknown>> = {
   snmp: snmpModule as ProtocolModule<unknown>,
   coap: coapModule as ProtocolModule<unknown>,
   upnp: upnpModule as ProtocolModule<unknown>,
-  tls: tlsModule as ProtocolModule<unknown>,
+  tls: tlsLayer(builtinModules) as ProtocolModule<unknown>,
   tr069: tr069Module as ProtocolModule<unknown>,
   onvif: onvifModule as ProtocolModule<unknown>,
   dahua: dahuaModule as ProtocolModule<unknown>,

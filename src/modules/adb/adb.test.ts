@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, mutate, onlyProtocolError } from '../../testing/fuzz.js'
 import { grabOnce, tcpPeer } from '../../testing/protocol-peer.js'
 import { adbModule } from './index.js'
 import { A_AUTH, A_CNXN, parseBanner, parseMessage } from './wire.js'
@@ -90,20 +91,14 @@ test('wire fuzz: messages and banners', () => {
     serial: 'ABC123',
     properties: {},
   })
-  let seed = 17
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed >> 8
-  }
   const good = message(A_CNXN, Buffer.from(BANNER))
-  for (let i = 0; i < 4000; i++) {
-    const buf = Buffer.from(good.subarray(0, rand() % (good.length + 1)))
-    for (let j = rand() % 3; j > 0; j--) buf[rand() % Math.max(1, buf.length)] = rand() & 0xff
-    try {
-      parseMessage(buf)
-    } catch (err) {
-      assert.equal((err as Error).name, 'ProtocolError')
-    }
-    parseBanner(buf.toString('latin1'))
-  }
+  fuzz(
+    17,
+    4000,
+    (rng) => mutate(rng, good),
+    (buf) => {
+      onlyProtocolError(() => parseMessage(buf))
+      parseBanner(buf.toString('latin1'))
+    },
+  )
 })

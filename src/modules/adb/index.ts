@@ -1,6 +1,6 @@
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { adbExposed } from './findings.js'
 import type { AdbResult } from './result.js'
 import { type AdbMessage, connectMessage, parseBanner, parseMessage } from './wire.js'
 
@@ -9,37 +9,35 @@ export const adbModule: ProtocolModule<AdbResult> = {
   description: 'Android Debug Bridge CNXN handshake and device banner (never opens a stream)',
   transport: 'tcp',
   defaultPorts: [5555],
+  // ADB (TR-064 on some routers)
+  portPresets: { iot: [5555] },
   detect: (reply) =>
     reply.length >= 4 && ['CNXN', 'AUTH', 'STLS'].includes(reply.subarray(0, 4).toString('latin1')),
 
-  async grab({ conn }): Promise<GrabOutcome<AdbResult>> {
-    const result: AdbResult = { connected: false, auth_required: false }
-    try {
-      await conn.write(connectMessage())
-      let message: AdbMessage | undefined
-      await conn.readUntil((b) => {
-        message = parseMessage(b)
-        return message !== undefined
-      })
-      if (!message) return { status: 'io-error', result, error: 'connection closed before an ADB message' }
-      result.reply = message.command
-      result.protocol_version = `0x${message.arg0.toString(16)}`
-      if (message.command === 'CNXN') {
-        result.connected = true
-        const nul = message.payload.indexOf(0) // the banner is a C string
-        const banner = parseBanner(
-          printable(nul < 0 ? message.payload : message.payload.subarray(0, nul), 4096),
-        )
-        result.system_type = banner.system_type
-        if (banner.serial) result.serial = banner.serial
-        result.properties = banner.properties
-        if (banner.features) result.features = banner.features
-      } else {
-        result.auth_required = true // we hold no key and offer none
-      }
-      return { status: 'success', result }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
+  newResult: () => ({ connected: false, auth_required: false }),
+
+  async grab({ conn }, result) {
+    await conn.write(connectMessage())
+    let message: AdbMessage | undefined
+    await conn.readUntil((b) => {
+      message = parseMessage(b)
+      return message !== undefined
+    })
+    if (!message) throw new Error('connection closed before an ADB message')
+    result.reply = message.command
+    result.protocol_version = `0x${message.arg0.toString(16)}`
+    if (message.command === 'CNXN') {
+      result.connected = true
+      const nul = message.payload.indexOf(0) // the banner is a C string
+      const banner = parseBanner(
+        printable(nul < 0 ? message.payload : message.payload.subarray(0, nul), 4096),
+      )
+      result.system_type = banner.system_type
+      if (banner.serial) result.serial = banner.serial
+      result.properties = banner.properties
+      if (banner.features) result.features = banner.features
+    } else {
+      result.auth_required = true // we hold no key and offer none
     }
   },
 
@@ -63,4 +61,6 @@ export const adbModule: ProtocolModule<AdbResult> = {
         : ''
     return { banner, observations }
   },
+  matchKeys: ['adb.product_name', 'adb.product_model', 'adb.product_device'],
+  findings: [adbExposed],
 }

@@ -3,7 +3,7 @@ import { ProtocolError } from '../../core/scan-status.js'
 /** ADB transport messages (AOSP adb/protocol.txt): a 24-byte little-endian header, then the payload. */
 export const A_CNXN = 0x4e584e43
 export const A_AUTH = 0x48545541
-export const A_STLS = 0x534c5453
+const A_STLS = 0x534c5453
 const A_VERSION = 0x01000001
 const MAX_PAYLOAD = 256 * 1024
 

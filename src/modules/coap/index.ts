@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { ProtocolError, statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { ProtocolError } from '../../core/scan-status.js'
 import type { CoapResult } from './result.js'
 import {
   ACK,
@@ -22,31 +22,27 @@ export const coapModule: ProtocolModule<CoapResult> = {
   description: 'CoAP GET /.well-known/core: response code and resource list',
   transport: 'udp',
   defaultPorts: [5683],
+  portPresets: { 'iot-udp': [5683] },
+  newResult: () => ({ resources: [] }),
 
-  async grab({ udp }): Promise<GrabOutcome<CoapResult>> {
-    const result: CoapResult = { resources: [] }
-    if (!udp) return { status: 'io-error', result, error: 'coap needs a UDP exchange' }
+  async grab({ udp }, result) {
     const token = randomBytes(4)
     const messageId = token.readUInt16BE(0)
     let response: CoapMessage | undefined
-    try {
-      const replies = await udp.request(getRequest('.well-known/core', messageId, token), {
-        lingerMs: SEPARATE_RESPONSE_MS,
-        done: (rs) => rs.some((r) => isResponse(r.data, token)),
-      })
-      for (const r of replies) {
-        const msg = parseMessage(r.data)
-        if (msg.type === RST && msg.messageId === messageId)
-          throw new ProtocolError('the server reset our request')
-        if (msg.token.equals(token) && msg.code !== '0.00') response = msg
-      }
-      if (!response) {
-        const acked = replies.some((r) => parseMessage(r.data).type === ACK)
-        if (!acked) throw new ProtocolError('no CoAP response to our request')
-        return { status: 'success', result, error: 'acknowledged, but the separate response never came' }
-      }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
+    const replies = await udp.request(getRequest('.well-known/core', messageId, token), {
+      lingerMs: SEPARATE_RESPONSE_MS,
+      done: (rs) => rs.some((r) => isResponse(r.data, token)),
+    })
+    for (const r of replies) {
+      const msg = parseMessage(r.data)
+      if (msg.type === RST && msg.messageId === messageId)
+        throw new ProtocolError('the server reset our request')
+      if (msg.token.equals(token) && msg.code !== '0.00') response = msg
+    }
+    if (!response) {
+      const acked = replies.some((r) => parseMessage(r.data).type === ACK)
+      if (!acked) throw new ProtocolError('no CoAP response to our request')
+      return { error: 'acknowledged, but the separate response never came' }
     }
     result.code = response.code
     const format = contentFormat(response)
@@ -62,7 +58,6 @@ export const coapModule: ProtocolModule<CoapResult> = {
         return r
       })
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
@@ -71,6 +66,7 @@ export const coapModule: ProtocolModule<CoapResult> = {
     const banner = result.code ? `CoAP ${result.code}${paths ? ` ${paths}` : ''}` : ''
     return { banner, observations }
   },
+  matchKeys: ['coap.resources'],
 }
 
 function isResponse(data: Buffer, token: Buffer): boolean {

@@ -1,7 +1,6 @@
 import { ProtocolError } from '../../core/scan-status.js'
 
 /** CoAP (RFC 7252 §3) message types and the options we read. */
-export const CON = 0
 export const ACK = 2
 export const RST = 3
 const URI_PATH = 11

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, mutate, onlyProtocolError } from '../../testing/fuzz.js'
 import { grabOnce, tcpPeer } from '../../testing/protocol-peer.js'
 import { dahuaModule } from './index.js'
 import { parseFrame, request } from './wire.js'
@@ -63,19 +64,11 @@ test('bad input: not DHIP, non-JSON body, oversized length; parser fuzz', async 
   } finally {
     await Promise.all(peers.map((p) => p.close()))
   }
-  let seed = 29
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed >> 8
-  }
   const good = frame({ id: 1 })
-  for (let i = 0; i < 3000; i++) {
-    const buf = Buffer.from(good.subarray(0, rand() % (good.length + 1)))
-    for (let j = rand() % 3; j > 0; j--) buf[rand() % Math.max(1, buf.length)] = rand() & 0xff
-    try {
-      parseFrame(buf)
-    } catch (err) {
-      assert.equal((err as Error).name, 'ProtocolError')
-    }
-  }
+  fuzz(
+    29,
+    3000,
+    (rng) => mutate(rng, good),
+    (buf) => onlyProtocolError(() => parseFrame(buf)),
+  )
 })

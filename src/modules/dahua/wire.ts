@@ -6,7 +6,7 @@ import { ProtocolError } from '../../core/scan-status.js'
  * without a session is refused with an error object, which is enough to identify the service.
  * Not checked against a real device here (see docs/protocols.md).
  */
-export const HEADER_LENGTH = 32
+const HEADER_LENGTH = 32
 const MAGIC = Buffer.from('DHIP')
 const MAX_BODY = 64 * 1024
 

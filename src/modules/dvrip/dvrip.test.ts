@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, mutate, onlyProtocolError } from '../../testing/fuzz.js'
 import { grabOnce, tcpPeer } from '../../testing/protocol-peer.js'
 import { dvripModule } from './index.js'
 import { parseBody, parseMessage, SYSINFO_REQ } from './wire.js'
@@ -77,20 +78,15 @@ test('bad input: wrong protocol, truncated, oversized length; parser fuzz', asyn
   } finally {
     await Promise.all(peers.map((p) => p.close()))
   }
-  let seed = 23
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed >> 8
-  }
   const good = reply(1021, { Ret: 100, SystemInfo: { HardWare: 'x' } })
-  for (let i = 0; i < 3000; i++) {
-    const buf = Buffer.from(good.subarray(0, rand() % (good.length + 1)))
-    for (let j = rand() % 3; j > 0; j--) buf[rand() % Math.max(1, buf.length)] = rand() & 0xff
-    try {
-      const m = parseMessage(buf)
-      if (m) parseBody(m.body)
-    } catch (err) {
-      assert.equal((err as Error).name, 'ProtocolError')
-    }
-  }
+  fuzz(
+    23,
+    3000,
+    (rng) => mutate(rng, good),
+    (buf) =>
+      onlyProtocolError(() => {
+        const m = parseMessage(buf)
+        if (m) parseBody(m.body)
+      }),
+  )
 })

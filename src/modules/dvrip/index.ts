@@ -1,6 +1,5 @@
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
 import type { DvripResult } from './result.js'
 import { type DvripMessage, parseBody, parseMessage, request, SYSINFO_REQ } from './wire.js'
 
@@ -13,39 +12,36 @@ export const dvripModule: ProtocolModule<DvripResult> = {
   description: 'Xiongmai DVRIP/Sofia (34567): login-less SystemInfo request, reply shape and Ret code',
   transport: 'tcp',
   defaultPorts: [34567],
+  portPresets: { iot: [34567] },
   detect: (reply) =>
     reply.length >= 20 && reply[0] === 0xff && (reply[1] ?? 9) <= 1 && reply.readUInt32LE(16) < 65536,
 
-  async grab({ conn }): Promise<GrabOutcome<DvripResult>> {
-    const result: DvripResult = {}
-    try {
-      await conn.write(request(SYSINFO_REQ, { Name: 'SystemInfo', SessionID: '0x00000000' }))
-      let message: DvripMessage | undefined
-      await conn.readUntil((b) => {
-        message = parseMessage(b)
-        return message !== undefined
-      })
-      if (!message) return { status: 'io-error', result, error: 'connection closed before a DVRIP reply' }
-      result.version = message.version
-      result.message_id = message.messageId
-      const body = parseBody(message.body)
-      if (typeof body?.Ret === 'number') result.ret = body.Ret
-      const info = body?.SystemInfo as Record<string, unknown> | undefined
-      if (info && typeof info === 'object') {
-        const serial = text(info.SerialNo)
-        result.system_info = {
-          ...(text(info.DeviceModel) ? { device_model: text(info.DeviceModel) } : {}),
-          ...(text(info.SoftWareVersion) ? { software_version: text(info.SoftWareVersion) } : {}),
-          ...(text(info.HardWare) ? { hardware: text(info.HardWare) } : {}),
-          ...(text(info.BuildTime) ? { build_time: text(info.BuildTime) } : {}),
-          ...(serial
-            ? { serial_masked: `${'*'.repeat(Math.max(0, serial.length - 4))}${serial.slice(-4)}` }
-            : {}),
-        }
+  newResult: () => ({}),
+
+  async grab({ conn }, result) {
+    await conn.write(request(SYSINFO_REQ, { Name: 'SystemInfo', SessionID: '0x00000000' }))
+    let message: DvripMessage | undefined
+    await conn.readUntil((b) => {
+      message = parseMessage(b)
+      return message !== undefined
+    })
+    if (!message) throw new Error('connection closed before a DVRIP reply')
+    result.version = message.version
+    result.message_id = message.messageId
+    const body = parseBody(message.body)
+    if (typeof body?.Ret === 'number') result.ret = body.Ret
+    const info = body?.SystemInfo as Record<string, unknown> | undefined
+    if (info && typeof info === 'object') {
+      const serial = text(info.SerialNo)
+      result.system_info = {
+        ...(text(info.DeviceModel) ? { device_model: text(info.DeviceModel) } : {}),
+        ...(text(info.SoftWareVersion) ? { software_version: text(info.SoftWareVersion) } : {}),
+        ...(text(info.HardWare) ? { hardware: text(info.HardWare) } : {}),
+        ...(text(info.BuildTime) ? { build_time: text(info.BuildTime) } : {}),
+        ...(serial
+          ? { serial_masked: `${'*'.repeat(Math.max(0, serial.length - 4))}${serial.slice(-4)}` }
+          : {}),
       }
-      return { status: 'success', result }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
     }
   },
 
@@ -59,4 +55,5 @@ export const dvripModule: ProtocolModule<DvripResult> = {
       : `DVRIP reply ${result.message_id ?? '?'}${result.ret !== undefined ? ` Ret ${result.ret}` : ''}`
     return { banner, observations }
   },
+  matchKeys: ['dvrip.hardware', 'dvrip.software_version'],
 }

@@ -5,7 +5,7 @@ import { ProtocolError } from '../../core/scan-status.js'
  * 2 reserved, session id, sequence, 2 reserved, message id (u16), body length (u32) — then a JSON
  * body ending in "\n\0". Layout as public client libraries pack it (`<BB2xII2xHI`).
  */
-export const HEADER_LENGTH = 20
+const HEADER_LENGTH = 20
 const MAX_BODY = 64 * 1024
 
 /** Message ids we send: system information, asked without a session (no login). */

@@ -1,7 +1,8 @@
 import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { anonymousFtp } from './findings.js'
+import { ftpLogin } from './login.js'
 import type { FtpResult } from './result.js'
 import { type FtpReply, featureList, parseReply, replyText } from './wire.js'
 
@@ -40,23 +41,19 @@ export const ftpModule: ProtocolModule<FtpResult> = {
   description: 'FTP greeting, FEAT and SYST before login, anonymous login allowed',
   transport: 'tcp',
   defaultPorts: [21, 2121],
+  portPresets: { iot: [21] },
   // SMTP greets with 220 too
   detect: (reply) =>
     /^220[ -]/.test(reply.toString('latin1')) && !/SMTP|\bmail\b/i.test(reply.toString('latin1')),
 
-  async grab({ conn }): Promise<GrabOutcome<FtpResult>> {
-    const result: FtpResult = { banner: '' }
+  newResult: () => ({ banner: '' }),
+
+  async grab({ conn }, result) {
     const reader = new ReplyReader(conn)
-    try {
-      const greeting = await reader.next()
-      result.banner = text(greeting)
-      result.banner_code = greeting.code
-      if (greeting.code !== 220) {
-        return { status: 'success', result } // 421 "too many users" still identifies the server
-      }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
-    }
+    const greeting = await reader.next()
+    result.banner = text(greeting)
+    result.banner_code = greeting.code
+    if (greeting.code !== 220) return // 421 "too many users" still identifies the server
     // each step after the greeting is optional: a server that refuses it is still an FTP server
     try {
       const feat = await reader.command('FEAT')
@@ -75,9 +72,8 @@ export const ftpModule: ProtocolModule<FtpResult> = {
       result.anonymous_reply = `${last.code} ${text(last)}`.slice(0, 256)
       await conn.write('QUIT\r\n').catch(() => {})
     } catch (err) {
-      return { status: 'success', result, error: (err as Error).message }
+      return { error: (err as Error).message }
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
@@ -86,4 +82,13 @@ export const ftpModule: ProtocolModule<FtpResult> = {
     if (result.syst) observations.push({ key: 'ftp.syst', value: result.syst })
     return { banner: result.banner, observations }
   },
+  matchKeys: ['ftp.banner', 'ftp.syst'],
+  // the greeting is what nmap's NULL probe hears
+  nmapResponse(result, banner) {
+    if (result.banner_code !== undefined)
+      return { probe: 'NULL', text: `${result.banner_code} ${banner}\r\n` }
+    return banner ? { probe: 'NULL', text: banner.endsWith('\n') ? banner : `${banner}\r\n` } : undefined
+  },
+  findings: [anonymousFtp],
+  login: ftpLogin,
 }

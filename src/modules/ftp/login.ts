@@ -1,7 +1,7 @@
-import { attemptLogin, type FinishLogin } from '../../audit/login-attempt.js'
-import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
-import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
+import { attemptLogin, type FinishLogin } from '../../core/login-attempt.js'
+import type { LoginOutcome, LoginVerifier } from '../../core/login-verifier.js'
+import { Transcript } from '../../core/transcript.js'
 import type { FtpResult } from './result.js'
 import { type FtpReply, parseReply } from './wire.js'
 
@@ -14,7 +14,6 @@ const LOCKOUT_421 = /(?:login|authentication|password)s? (?:failures|attempts|fa
  * not a refusal. After a success only QUIT is sent.
  */
 export const ftpLogin: LoginVerifier<FtpResult> = {
-  protocol: 'ftp',
   applies(record) {
     const result = record.data.ftp as FtpResult | undefined
     if (record.status !== 'success' || !result) return { ok: false, reason: 'no ftp service grabbed' }

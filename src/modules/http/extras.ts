@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import murmurhash from 'murmurhash'
 import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
-import { httpRequest } from './request.js'
+import { httpRequest } from '../../lib/http-request.js'
 import type { HttpExtras } from './result.js'
 
 const MAX_ROBOTS_RULES = 20

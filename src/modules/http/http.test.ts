@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { test } from 'node:test'
 import { grabService } from '../../grab/grab-service.js'
+import { completeBody, parseHead } from '../../lib/http-head.js'
 import { startPeer } from '../../testing/tcp-peer.js'
 import type { HttpResult } from './result.js'
-import { completeBody, parseHead } from './wire.js'
 
 async function withServer(
   ip: string,

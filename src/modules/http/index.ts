@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { completeBody, type HttpHead, header, parseHead } from '../../lib/http-head.js'
 import { grabExtras } from './extras.js'
+import { adminUiExposed } from './findings.js'
+import { httpLogin } from './login.js'
 import type { HttpAuthChallenge, HttpResult } from './result.js'
-import { completeBody, type HttpHead, header, parseHead } from './wire.js'
 
 const BODY_EXCERPT = 2048
 
@@ -13,45 +14,39 @@ export const httpModule: ProtocolModule<HttpResult> = {
   description: 'HTTP/1.1 GET /: status, headers in order, title, auth realm, body hash',
   transport: 'tcp',
   defaultPorts: [80, 81, 82, 8000, 8001, 8008, 8080, 8081, 8088, 8888, 37215, 52869, 5000, 49152],
+  tlsPorts: [443, 4443, 8443, 9443],
+  // web UIs 80, 81, 443, 8080, 8443, alternate web UI 8000; Huawei UPnP 37215, Realtek UPnP 52869
+  portPresets: { iot: [80, 81, 443, 8000, 8080, 8443, 37215, 52869] },
   detect: (reply) => /^HTTP\/\d/.test(reply.subarray(0, 8).toString('latin1')),
 
-  async grab({ conn, target, redial }): Promise<GrabOutcome<HttpResult>> {
-    const path = '/'
-    const result: HttpResult = {
-      request: { method: 'GET', path },
-      headers: [],
-      body_length: 0,
-      truncated: false,
-    }
+  newResult: () => ({ request: { method: 'GET', path: '/' }, headers: [], body_length: 0, truncated: false }),
+
+  async grab({ conn, target, redial }, result) {
+    const path = result.request.path
     let head: HttpHead | undefined
+    await conn.write(
+      `GET ${path} HTTP/1.1\r\nHost: ${target.ip}:${target.port}\r\n` +
+        'User-Agent: Mozilla/5.0 (compatible; mamori/0.1)\r\nAccept: */*\r\nConnection: close\r\n\r\n',
+    )
+    await conn.readUntil((b) => {
+      head = parseHead(b)
+      return head !== undefined
+    })
+    if (!head) throw new Error('connection closed before the response headers')
+    const parsed = head
+    fillHead(result, parsed, path)
+    let body: Buffer | undefined
     try {
-      await conn.write(
-        `GET ${path} HTTP/1.1\r\nHost: ${target.ip}:${target.port}\r\n` +
-          'User-Agent: Mozilla/5.0 (compatible; mamori/0.1)\r\nAccept: */*\r\nConnection: close\r\n\r\n',
-      )
       await conn.readUntil((b) => {
-        head = parseHead(b)
-        return head !== undefined
+        body = completeBody(parsed, b, false)
+        return body !== undefined
       })
-      if (!head) return { status: 'io-error', result, error: 'connection closed before the response headers' }
-      const parsed = head
-      fillHead(result, parsed, path)
-      let body: Buffer | undefined
-      try {
-        await conn.readUntil((b) => {
-          body = completeBody(parsed, b, false)
-          return body !== undefined
-        })
-      } catch {
-        // a body that never completes still has the bytes that came
-      }
-      body ??= completeBody(parsed, conn.received, true) ?? conn.received.subarray(parsed.bodyStart)
-      fillBody(result, body, conn.truncated)
-      Object.assign(result, await grabExtras(redial, `${target.ip}:${target.port}`, result.body))
-      return { status: 'success', result }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
+    } catch {
+      // a body that never completes still has the bytes that came
     }
+    body ??= completeBody(parsed, conn.received, true) ?? conn.received.subarray(parsed.bodyStart)
+    fillBody(result, body, conn.truncated)
+    Object.assign(result, await grabExtras(redial, `${target.ip}:${target.port}`, result.body))
   },
 
   describe(result) {
@@ -68,6 +63,40 @@ export const httpModule: ProtocolModule<HttpResult> = {
       observations.push({ key: 'http.wwwauth', value: result.www_authenticate.raw })
     return { banner, observations }
   },
+  matchKeys: ['http.server', 'http.title', 'http.favicon.md5', 'http.favicon.hash', 'http.wwwauth'],
+  // the response to GET is what nmap's GetRequest probe receives
+  nmapResponse(result) {
+    if (result.status_line === undefined) return undefined
+    const head = [result.status_line, ...result.headers.map(([n, v]) => `${n}: ${v}`)].join('\r\n')
+    return { probe: 'GetRequest', text: `${head}\r\n\r\n${result.body ?? ''}` }
+  },
+  searchFields: [
+    {
+      name: 'http.title',
+      type: 'text',
+      facet: true,
+      description: 'substring of the HTML title',
+      value: (r) => r.title,
+    },
+    {
+      name: 'http.status',
+      type: 'int',
+      min: 100,
+      max: 999,
+      facet: true,
+      description: 'HTTP status code or range',
+      value: (r) => r.status_code,
+    },
+    {
+      name: 'http.server',
+      type: 'text',
+      facet: true,
+      description: 'substring of the Server header',
+      value: (r) => r.server,
+    },
+  ],
+  findings: [adminUiExposed],
+  login: httpLogin,
 }
 
 function fillHead(result: HttpResult, head: HttpHead, path: string): void {

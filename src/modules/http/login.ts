@@ -1,17 +1,17 @@
+import type { Connection } from '../../core/connection.js'
+import type { LoginContext, LoginOutcome, LoginVerifier } from '../../core/login-verifier.js'
+import { printable } from '../../core/printable.js'
+import { statusFromError } from '../../core/scan-status.js'
+import { Transcript } from '../../core/transcript.js'
 import {
   basicAuthorization,
   type Challenge,
   digestAuthorization,
   parseChallenge,
-} from '../../audit/http-auth.js'
-import { allHttpAuthPaths, httpAuthPaths } from '../../audit/http-auth-paths.js'
-import type { LoginContext, LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
-import { Transcript } from '../../audit/transcript.js'
-import type { Connection } from '../../core/connection.js'
-import { printable } from '../../core/printable.js'
-import { statusFromError } from '../../core/scan-status.js'
+} from '../../lib/http-auth.js'
+import { completeBody, type HttpHead, header, parseHead } from '../../lib/http-head.js'
+import { allHttpAuthPaths, httpAuthPaths } from './auth-paths.js'
 import type { HttpResult } from './result.js'
-import { completeBody, type HttpHead, header, parseHead } from './wire.js'
 
 /** Body bytes kept to check what an API path answered without credentials. */
 const MAX_BODY = 4096
@@ -26,7 +26,6 @@ const MAX_BODY = 4096
  * (`Connection: close`); nothing follows a success.
  */
 export const httpLogin: LoginVerifier<HttpResult> = {
-  protocol: 'http',
   applies(record) {
     const result = record.data.http as HttpResult | undefined
     if (!result || record.status !== 'success') return { ok: false, reason: 'no http service grabbed' }

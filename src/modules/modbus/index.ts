@@ -1,7 +1,7 @@
 import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { ProtocolError, statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { ProtocolError } from '../../core/scan-status.js'
 import type { ModbusResult } from './result.js'
 import {
   EXCEPTIONS,
@@ -34,42 +34,39 @@ export const modbusModule: ProtocolModule<ModbusResult> = {
   description: 'Modbus/TCP Read Device Identification (function 43/14) only; never a write',
   transport: 'tcp',
   defaultPorts: [502],
+  // industrial gateways
+  portPresets: { iot: [502] },
+  newResult: () => ({ unit_id: 0 }),
 
-  async grab({ conn }): Promise<GrabOutcome<ModbusResult>> {
-    const result: ModbusResult = { unit_id: 0 }
+  async grab({ conn }, result) {
     const offset = { at: 0 }
     let transaction = 1
-    try {
-      for (const unit of UNIT_IDS) {
-        result.unit_id = unit
-        delete result.exception
-        let objectId = 0
-        for (let n = 0; n < MAX_REQUESTS; n++) {
-          const frame = await exchange(conn, readDeviceIdRequest(transaction, unit, 1, objectId), offset)
-          if (frame.transactionId !== transaction++)
-            throw new ProtocolError('Modbus answer to another transaction')
-          const answer = parseDeviceId(frame.pdu)
-          if (answer.kind === 'exception') {
-            result.exception = {
-              code: answer.code,
-              ...(EXCEPTIONS[answer.code] ? { meaning: EXCEPTIONS[answer.code] } : {}),
-            }
-            break
+    for (const unit of UNIT_IDS) {
+      result.unit_id = unit
+      delete result.exception
+      let objectId = 0
+      for (let n = 0; n < MAX_REQUESTS; n++) {
+        const frame = await exchange(conn, readDeviceIdRequest(transaction, unit, 1, objectId), offset)
+        if (frame.transactionId !== transaction++)
+          throw new ProtocolError('Modbus answer to another transaction')
+        const answer = parseDeviceId(frame.pdu)
+        if (answer.kind === 'exception') {
+          result.exception = {
+            code: answer.code,
+            ...(EXCEPTIONS[answer.code] ? { meaning: EXCEPTIONS[answer.code] } : {}),
           }
-          result.conformity = answer.conformity
-          for (const [id, value] of answer.objects) {
-            const name = OBJECT_NAMES[id] as keyof ModbusResult | undefined
-            if (name) (result as unknown as Record<string, string>)[name] = printable(value, 255)
-          }
-          if (!answer.more || answer.nextObjectId <= objectId) break
-          objectId = answer.nextObjectId
+          break
         }
-        // only a gateway's "no such unit" is worth another unit id
-        if (!result.exception || result.exception.code < 10) break
+        result.conformity = answer.conformity
+        for (const [id, value] of answer.objects) {
+          const name = OBJECT_NAMES[id] as keyof ModbusResult | undefined
+          if (name) (result as unknown as Record<string, string>)[name] = printable(value, 255)
+        }
+        if (!answer.more || answer.nextObjectId <= objectId) break
+        objectId = answer.nextObjectId
       }
-      return { status: 'success', result }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
+      // only a gateway's "no such unit" is worth another unit id
+      if (!result.exception || result.exception.code < 10) break
     }
   },
 
@@ -83,4 +80,5 @@ export const modbusModule: ProtocolModule<ModbusResult> = {
       : [result.vendor_name, result.product_code, result.revision].filter(Boolean).join(' ')
     return { banner, observations }
   },
+  matchKeys: ['modbus.vendor', 'modbus.product_code', 'modbus.revision'],
 }

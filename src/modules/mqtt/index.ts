@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { ProtocolError, statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { ProtocolError } from '../../core/scan-status.js'
+import { openMqttBroker } from './findings.js'
+import { mqttLogin } from './login.js'
 import type { MqttConnack, MqttResult } from './result.js'
 import {
   connectPacket,
@@ -85,21 +87,20 @@ export const mqttModule: ProtocolModule<MqttResult> = {
   description: 'MQTT 3.1.1 and 5.0 anonymous CONNECT, CONNACK code, $SYS/broker/version when open',
   transport: 'tcp',
   defaultPorts: [1883],
+  tlsPorts: [8883],
+  portPresets: { iot: [1883, 8883] },
   detect: (reply) => reply[0] === 0x20 && (reply[1] ?? 0) >= 2 && (reply[1] ?? 0) < 64,
 
-  async grab({ conn, redial }): Promise<GrabOutcome<MqttResult>> {
-    const result: MqttResult = { anonymous: false }
-    try {
-      const { connack, reader } = await connect(conn, 4)
-      result.v311 = connack
-      result.anonymous = connack.accepted
-      if (connack.accepted) {
-        const version = await brokerVersion(conn, reader)
-        if (version) result.broker_version = version
-        await conn.write(disconnectPacket()).catch(() => {})
-      }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
+  newResult: () => ({ anonymous: false }),
+
+  async grab({ conn, redial }, result) {
+    const { connack, reader } = await connect(conn, 4)
+    result.v311 = connack
+    result.anonymous = connack.accepted
+    if (connack.accepted) {
+      const version = await brokerVersion(conn, reader)
+      if (version) result.broker_version = version
+      await conn.write(disconnectPacket()).catch(() => {})
     }
     try {
       const v5conn = await redial()
@@ -110,7 +111,6 @@ export const mqttModule: ProtocolModule<MqttResult> = {
     } catch {
       // a 3.1.1-only broker may just close on a 5.0 CONNECT: that is its answer, not a failure
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
@@ -125,4 +125,7 @@ export const mqttModule: ProtocolModule<MqttResult> = {
     if (result.broker_version) parts.push(result.broker_version)
     return { banner: parts.join('; '), observations }
   },
+  matchKeys: ['mqtt.version'],
+  findings: [openMqttBroker],
+  login: mqttLogin,
 }

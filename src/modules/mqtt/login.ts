@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { attemptLogin } from '../../audit/login-attempt.js'
-import type { LoginVerifier } from '../../audit/login-verifier.js'
-import { Transcript } from '../../audit/transcript.js'
+import { attemptLogin } from '../../core/login-attempt.js'
+import type { LoginVerifier } from '../../core/login-verifier.js'
+import { Transcript } from '../../core/transcript.js'
 import type { MqttResult } from './result.js'
 import { CONNECT, disconnectPacket, parseConnack, parsePacket, RETURN_CODES } from './wire.js'
 
@@ -11,7 +11,6 @@ import { CONNECT, disconnectPacket, parseConnack, parsePacket, RETURN_CODES } fr
  * connection closed without CONNACK is not a refusal. After a success only DISCONNECT is sent.
  */
 export const mqttLogin: LoginVerifier<MqttResult> = {
-  protocol: 'mqtt',
   applies(record) {
     const result = record.data.mqtt as MqttResult | undefined
     if (!result?.v311) return { ok: false, reason: 'no MQTT 3.1.1 CONNACK in the grab' }

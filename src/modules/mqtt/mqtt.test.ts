@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, onlyProtocolError, randomBytes } from '../../testing/fuzz.js'
 import { grabOnce, type PeerSession, tcpPeer } from '../../testing/protocol-peer.js'
 import { mqttModule } from './index.js'
 import { connectPacket, parseConnack, parsePacket, parsePublish } from './wire.js'
@@ -99,27 +100,17 @@ test('wire: CONNECT encodes, packet parser fuzz yields packets or ProtocolError 
   const connack = parsePacket(Buffer.from([0x20, 2, 1, 0]))
   assert.ok(connack)
   assert.deepEqual(parseConnack(connack, 4), { session_present: true, code: 0 })
-  let seed = 3
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed >> 8
-  }
-  for (let i = 0; i < 5000; i++) {
-    const buf = Buffer.alloc(rand() % 24)
-    for (let j = 0; j < buf.length; j++) buf[j] = rand() & 0xff
-    try {
-      const p = parsePacket(buf)
-      if (p) {
+  fuzz(
+    3,
+    5000,
+    (rng) => randomBytes(rng, 23),
+    (buf) =>
+      onlyProtocolError(() => {
+        const p = parsePacket(buf)
+        if (!p) return
         assert.ok(p.length <= buf.length)
         parsePublish(p)
-        try {
-          parseConnack(p, 5)
-        } catch (err) {
-          assert.equal((err as Error).name, 'ProtocolError')
-        }
-      }
-    } catch (err) {
-      assert.equal((err as Error).name, 'ProtocolError')
-    }
-  }
+        onlyProtocolError(() => parseConnack(p, 5))
+      }),
+  )
 })

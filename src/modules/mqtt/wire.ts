@@ -2,11 +2,10 @@ import { ProtocolError } from '../../core/scan-status.js'
 
 /** MQTT control packet types we send or read (MQTT 3.1.1 §2.2.1, 5.0 §2.1.2). */
 export const CONNECT = 1
-export const CONNACK = 2
+const CONNACK = 2
 export const PUBLISH = 3
-export const SUBSCRIBE = 8
-export const SUBACK = 9
-export const DISCONNECT = 14
+const SUBSCRIBE = 8
+const DISCONNECT = 14
 
 export interface MqttPacket {
   type: number

@@ -1,8 +1,8 @@
 import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { ProtocolError, statusFromError } from '../../core/scan-status.js'
-import { httpRequest } from '../http/request.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { ProtocolError } from '../../core/scan-status.js'
+import { httpRequest } from '../../lib/http-request.js'
 import type { OnvifResult } from './result.js'
 import { envelope, soapBody, str } from './wire.js'
 
@@ -39,31 +39,27 @@ export const onvifModule: ProtocolModule<OnvifResult> = {
   description: 'ONVIF device service: GetSystemDateAndTime, and GetDeviceInformation where unauthenticated',
   transport: 'tcp',
   defaultPorts: [8899, 2020],
+  newResult: () => ({ onvif: false }),
 
-  async grab({ conn, target, redial }): Promise<GrabOutcome<OnvifResult>> {
-    const result: OnvifResult = { onvif: false }
+  async grab({ conn, target, redial }, result) {
     const host = `${target.ip}:${target.port}`
-    try {
-      const time = await call(conn, host, 'GetSystemDateAndTime')
-      const parsed = soapBody(time.text)
-      const response = parsed.body?.GetSystemDateAndTimeResponse as Record<string, unknown> | undefined
-      if (!response) throw new ProtocolError(`no GetSystemDateAndTimeResponse (HTTP ${time.status})`)
-      result.onvif = true
-      const utc = ['SystemDateAndTime', 'UTCDateTime']
-      const [y, mo, d, h, mi, s] = [
-        ['Date', 'Year'],
-        ['Date', 'Month'],
-        ['Date', 'Day'],
-        ['Time', 'Hour'],
-        ['Time', 'Minute'],
-        ['Time', 'Second'],
-      ].map((p) => Number(pick(response, ...utc, ...p)))
-      if ([y, mo, d, h, mi, s].every((n) => Number.isInteger(n))) {
-        const date = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s))
-        if (!Number.isNaN(date.getTime())) result.utc_time = date.toISOString()
-      }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
+    const time = await call(conn, host, 'GetSystemDateAndTime')
+    const parsed = soapBody(time.text)
+    const response = parsed.body?.GetSystemDateAndTimeResponse as Record<string, unknown> | undefined
+    if (!response) throw new ProtocolError(`no GetSystemDateAndTimeResponse (HTTP ${time.status})`)
+    result.onvif = true
+    const utc = ['SystemDateAndTime', 'UTCDateTime']
+    const [y, mo, d, h, mi, s] = [
+      ['Date', 'Year'],
+      ['Date', 'Month'],
+      ['Date', 'Day'],
+      ['Time', 'Hour'],
+      ['Time', 'Minute'],
+      ['Time', 'Second'],
+    ].map((p) => Number(pick(response, ...utc, ...p)))
+    if ([y, mo, d, h, mi, s].every((n) => Number.isInteger(n))) {
+      const date = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s))
+      if (!Number.isNaN(date.getTime())) result.utc_time = date.toISOString()
     }
     try {
       const info = await call(await redial(), host, 'GetDeviceInformation')
@@ -86,9 +82,8 @@ export const onvifModule: ProtocolModule<OnvifResult> = {
         if (serial) result.serial_masked = `${'*'.repeat(Math.max(0, serial.length - 4))}${serial.slice(-4)}`
       }
     } catch (err) {
-      return { status: 'success', result, error: (err as Error).message }
+      return { error: (err as Error).message }
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
@@ -101,4 +96,5 @@ export const onvifModule: ProtocolModule<OnvifResult> = {
       : ''
     return { banner, observations }
   },
+  matchKeys: ['onvif.manufacturer', 'onvif.model', 'onvif.firmware'],
 }

@@ -1,8 +1,9 @@
 import type { Connection } from '../../core/connection.js'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { statusFromError } from '../../core/scan-status.js'
-import { findHeader } from '../http/wire.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { findHeader } from '../../lib/http-head.js'
+import { unauthenticatedRtsp } from './findings.js'
+import { rtspLogin } from './login.js'
 import type { RtspAuth, RtspResult } from './result.js'
 import { type RtspResponse, readResponse, summarizeSdp } from './wire.js'
 
@@ -10,7 +11,7 @@ import { type RtspResponse, readResponse, summarizeSdp } from './wire.js'
  * Paths tried in order after `/`: the generic ones, then the default stream paths of the most common
  * camera families (Hikvision, Dahua, Xiongmai/HiSilicon). Short on purpose: identification, not enumeration.
  */
-export const STREAM_PATHS = [
+const STREAM_PATHS = [
   '/',
   '/live.sdp',
   '/Streaming/Channels/101',
@@ -65,26 +66,25 @@ export const rtspModule: ProtocolModule<RtspResult> = {
     'RTSP OPTIONS and DESCRIBE: Server, Public, auth scheme/realm, stream description without auth',
   transport: 'tcp',
   defaultPorts: [554, 8554, 10554],
+  tlsPorts: [322],
+  portPresets: { iot: [322, 554] },
   detect: (reply) => reply.subarray(0, 5).toString('latin1') === 'RTSP/',
 
-  async grab({ conn, target, redial }): Promise<GrabOutcome<RtspResult>> {
-    const result: RtspResult = { describe: [] }
+  newResult: () => ({ describe: [] }),
+
+  async grab({ conn, target, redial }, result) {
     const client = new RtspClient(conn, `rtsp://${target.ip}:${target.port}`)
-    try {
-      const options = await client.request('OPTIONS', '/')
-      result.status_line = printable(Buffer.from(options.status_line, 'latin1'), 256)
-      const server = findHeader(options.headers, 'server')
-      if (server) result.server = printable(Buffer.from(server, 'latin1'), 256)
-      const pub = findHeader(options.headers, 'public')
-      if (pub)
-        result.public = pub
-          .split(',')
-          .map((m) => m.trim())
-          .filter(Boolean)
-          .slice(0, 32)
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
-    }
+    const options = await client.request('OPTIONS', '/')
+    result.status_line = printable(Buffer.from(options.status_line, 'latin1'), 256)
+    const server = findHeader(options.headers, 'server')
+    if (server) result.server = printable(Buffer.from(server, 'latin1'), 256)
+    const pub = findHeader(options.headers, 'public')
+    if (pub)
+      result.public = pub
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean)
+        .slice(0, 32)
     try {
       for (const path of STREAM_PATHS) {
         if (client.closed) client.reconnect(await redial())
@@ -119,9 +119,8 @@ export const rtspModule: ProtocolModule<RtspResult> = {
       }
     } catch (err) {
       // OPTIONS already identified the server; a DESCRIBE that fails is recorded as far as it went
-      return { status: 'success', result, error: (err as Error).message }
+      return { error: (err as Error).message }
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
@@ -135,4 +134,7 @@ export const rtspModule: ProtocolModule<RtspResult> = {
       .join('\r\n')
     return { banner, observations }
   },
+  matchKeys: ['rtsp.server', 'rtsp.realm', 'rtsp.session'],
+  findings: [unauthenticatedRtsp],
+  login: rtspLogin,
 }

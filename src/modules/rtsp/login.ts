@@ -1,9 +1,9 @@
-import { basicAuthorization, digestAuthorization, parseChallenge } from '../../audit/http-auth.js'
-import { attemptLogin } from '../../audit/login-attempt.js'
-import type { LoginVerifier } from '../../audit/login-verifier.js'
-import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import { findHeader } from '../http/wire.js'
+import { attemptLogin } from '../../core/login-attempt.js'
+import type { LoginVerifier } from '../../core/login-verifier.js'
+import { Transcript } from '../../core/transcript.js'
+import { basicAuthorization, digestAuthorization, parseChallenge } from '../../lib/http-auth.js'
+import { findHeader } from '../../lib/http-head.js'
 import type { RtspResult } from './result.js'
 import { type RtspResponse, readResponse } from './wire.js'
 
@@ -13,7 +13,6 @@ import { type RtspResponse, readResponse } from './wire.js'
  * server (not a refusal). No SETUP or PLAY is ever sent.
  */
 export const rtspLogin: LoginVerifier<RtspResult> = {
-  protocol: 'rtsp',
   applies(record) {
     const result = record.data.rtsp as RtspResult | undefined
     if (!result?.auth) return { ok: false, reason: 'no DESCRIBE asked for credentials' }

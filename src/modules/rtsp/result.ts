@@ -3,7 +3,7 @@ export interface RtspAuth {
   realm?: string
 }
 
-export interface RtspDescribe {
+interface RtspDescribe {
   path: string
   status_code: number
   auth?: RtspAuth

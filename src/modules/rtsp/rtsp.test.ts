@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, onlyProtocolError, pieces } from '../../testing/fuzz.js'
 import { grabOnce, type PeerSession, tcpPeer } from '../../testing/protocol-peer.js'
 import { rtspModule } from './index.js'
 import { parseResponse, summarizeSdp } from './wire.js'
@@ -115,11 +116,6 @@ test('response parser fuzz: only complete responses or ProtocolError', () => {
   assert.equal(parseResponse(Buffer.from('RTS')), undefined)
   assert.equal(parseResponse(Buffer.from('RTSP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nab')), undefined)
   assert.equal(summarizeSdp('m=video 0 RTP/AVP 96\na=rtpmap:96 H265/90000').media[0], 'video H265')
-  let seed = 11
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed
-  }
   const parts = [
     'RTSP/1.0 ',
     '200',
@@ -134,16 +130,14 @@ test('response parser fuzz: only complete responses or ProtocolError', () => {
     'm=video',
     'a=rtpmap:1 ',
   ]
-  for (let i = 0; i < 3000; i++) {
-    let s = ''
-    const n = rand() % 12
-    for (let j = 0; j < n; j++) s += parts[rand() % parts.length]
-    try {
-      const r = parseResponse(Buffer.from(s))
+  fuzz(
+    11,
+    3000,
+    (rng) => pieces(rng, parts, 11),
+    (s) => {
+      const r = onlyProtocolError(() => parseResponse(Buffer.from(s)))
       if (r) assert.ok(r.body.length <= s.length)
-    } catch (err) {
-      assert.equal((err as Error).name, 'ProtocolError')
-    }
-    summarizeSdp(s)
-  }
+      summarizeSdp(s)
+    },
+  )
 })

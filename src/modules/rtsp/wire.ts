@@ -1,6 +1,6 @@
 import type { Connection } from '../../core/connection.js'
 import { ProtocolError } from '../../core/scan-status.js'
-import { findHeader, splitHead } from '../http/wire.js'
+import { findHeader, splitHead } from '../../lib/http-head.js'
 
 /** An RTSP/1.0 response (RFC 2326 §7): HTTP-shaped, with a CSeq. */
 export interface RtspResponse {

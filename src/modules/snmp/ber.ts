@@ -17,7 +17,7 @@ function encodeLength(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes])
 }
 
-export function tlv(tag: number, value: Buffer): Buffer {
+function tlv(tag: number, value: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(value.length), value])
 }
 

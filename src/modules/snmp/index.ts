@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto'
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { IoTimeoutError, statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { IoTimeoutError } from '../../core/scan-status.js'
 import type { UdpExchange } from '../../core/udp.js'
+import { snmpPublic } from './findings.js'
 import type { SnmpResult } from './result.js'
 import {
   discoveryRequest,
@@ -48,10 +49,12 @@ export const snmpModule: ProtocolModule<SnmpResult> = {
     'SNMPv3 engine discovery; with credential audit allowed, v2c/v1 public sysDescr and sysObjectID',
   transport: 'udp',
   defaultPorts: [161],
+  // the community is tried only with the credential audit
+  portPresets: { 'iot-udp': [161] },
+  newResult: () => ({ answers: false, community_tried: false }),
 
-  async grab({ udp, credentialAudit }): Promise<GrabOutcome<SnmpResult>> {
-    const result: SnmpResult = { answers: false, community_tried: credentialAudit === true }
-    if (!udp) return { status: 'io-error', result, error: 'snmp needs a UDP exchange' }
+  async grab({ udp, credentialAudit }, result) {
+    result.community_tried = credentialAudit === true
     let lastError: unknown
     try {
       const [reply] = await udp.request(discoveryRequest(randomInt(1, 0x7fffffff)))
@@ -67,12 +70,7 @@ export const snmpModule: ProtocolModule<SnmpResult> = {
         lastError = err
       }
     }
-    if (result.answers) return { status: 'success', result }
-    return {
-      status: statusFromError(lastError),
-      result,
-      error: (lastError as Error | undefined)?.message ?? 'no answer',
-    }
+    if (!result.answers) throw lastError ?? new Error('no answer')
   },
 
   describe(result) {
@@ -86,4 +84,6 @@ export const snmpModule: ProtocolModule<SnmpResult> = {
       (result.engine ? `SNMPv3 engine ${result.engine.engine_id}` : result.answers ? 'SNMP' : '')
     return { banner, observations }
   },
+  matchKeys: ['snmp.sysdescr', 'snmp.sysobjectid', 'snmp.engine_enterprise'],
+  findings: [snmpPublic],
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, mutate, onlyProtocolError } from '../../testing/fuzz.js'
 import { grabOnce, udpPeer } from '../../testing/protocol-peer.js'
 import { decode, int, octets, oid, seq } from './ber.js'
 import { snmpModule } from './index.js'
@@ -118,21 +119,12 @@ test('BER: OIDs round-trip; message parsers fuzzed with random and mutated input
   const good = response(req, 'public')
   assert.equal(parseResponse(good).varbinds[1]?.value, '1.3.6.1.4.1.8072.3.2.10')
   assert.equal(parseDiscoveryReport(report()).enterprise, 8072)
-  let seed = 13
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed >> 8
-  }
-  for (let i = 0; i < 4000; i++) {
-    const base = i % 2 === 0 ? good : report()
-    const buf = Buffer.from(base.subarray(0, rand() % (base.length + 1)))
-    for (let j = rand() % 4; j > 0; j--) buf[rand() % Math.max(1, buf.length)] = rand() & 0xff
-    for (const parse of [parseResponse, parseDiscoveryReport]) {
-      try {
-        parse(buf)
-      } catch (err) {
-        assert.equal((err as Error).name, 'ProtocolError', (err as Error).stack)
-      }
-    }
-  }
+  fuzz(
+    13,
+    4000,
+    (rng) => mutate(rng, rng.chance(0.5) ? good : report(), 3),
+    (buf) => {
+      for (const parse of [parseResponse, parseDiscoveryReport]) onlyProtocolError(() => parse(buf))
+    },
+  )
 })

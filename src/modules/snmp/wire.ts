@@ -26,7 +26,7 @@ export function discoveryRequest(messageId: number): Buffer {
   return seq(0x30, int(3), global, octets(usm), seq(0x30, octets(''), octets(''), pdu))
 }
 
-export interface VarBind {
+interface VarBind {
   oid: string
   /** Decoded value: text for strings, dotted for OIDs, a number for integers; undefined for no-such-*. */
   value?: string | number

@@ -1,10 +1,10 @@
 import { Client } from 'ssh2'
-import { ConnectionStream } from '../../audit/connection-stream.js'
-import { attemptLogin } from '../../audit/login-attempt.js'
-import type { LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
-import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
-import type { SshResult } from './index.js'
+import { attemptLogin } from '../../core/login-attempt.js'
+import type { LoginOutcome, LoginVerifier } from '../../core/login-verifier.js'
+import { Transcript } from '../../core/transcript.js'
+import { ConnectionStream } from './connection-stream.js'
+import type { SshResult } from './result.js'
 
 // old devices speak only these; ssh2 keeps them off by default
 const LEGACY = {
@@ -21,7 +21,6 @@ const LEGACY = {
  * method; a connection closed without one is not a refusal.
  */
 export const sshLogin: LoginVerifier<SshResult> = {
-  protocol: 'ssh',
   applies(record) {
     const result = record.data.ssh as SshResult | undefined
     if (record.status !== 'success' || !result) return { ok: false, reason: 'no ssh service grabbed' }

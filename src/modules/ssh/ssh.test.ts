@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test'
 import ssh2 from 'ssh2'
 import { grabService } from '../../grab/grab-service.js'
 import { startPeer } from '../../testing/tcp-peer.js'
-import type { SshResult } from './index.js'
+import type { SshResult } from './result.js'
 import { parseKexInitPacket } from './wire.js'
 
 const { privateKey } = generateKeyPairSync('rsa', {

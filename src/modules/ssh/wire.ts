@@ -3,7 +3,7 @@ import { ProtocolError } from '../../core/scan-status.js'
 /** RFC 4253 §4.2: the identification line is at most 255 bytes including CR LF. */
 const MAX_IDENT = 255
 /** RFC 4253 §6.1: implementations must handle packets of at least 35000 bytes; we refuse more. */
-export const MAX_PACKET = 35_000
+const MAX_PACKET = 35_000
 const MSG_KEXINIT = 20
 
 export interface SshIdent {
@@ -33,7 +33,7 @@ export function findIdent(data: Buffer): { ident: SshIdent; end: number } | unde
   return undefined
 }
 
-export function parseIdent(line: string): SshIdent {
+function parseIdent(line: string): SshIdent {
   const match = /^SSH-([^-\s]+)-(\S*)(?: (.*))?$/.exec(line.slice(0, MAX_IDENT))
   if (!match) throw new ProtocolError(`malformed SSH identification: ${JSON.stringify(line.slice(0, 80))}`)
   const ident: SshIdent = { line, protocol_version: match[1] as string, software: match[2] as string }

@@ -1,6 +1,10 @@
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { DeadlineError, IoTimeoutError, statusFromError } from '../../core/scan-status.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import type { Observation } from '../../core/record.js'
+import { DeadlineError, IoTimeoutError, ProtocolError } from '../../core/scan-status.js'
+import { telnetExposed } from './findings.js'
+import { telnetLogin } from './login.js'
+import { negotiationBytes, negotiationLine } from './negotiation.js'
 import { classifyPrompt } from './prompt.js'
 import type { TelnetResult } from './result.js'
 import { answer, IAC, optionName, parseTelnet } from './wire.js'
@@ -13,23 +17,26 @@ export const telnetModule: ProtocolModule<TelnetResult> = {
   description: 'Telnet option negotiation, banner and login prompt',
   transport: 'tcp',
   defaultPorts: [23, 2323, 2223, 9527, 9530, 992],
+  // Mirai 23/2323, Satori 2223, camera telnet 9527, Xiongmai 9530
+  portPresets: { iot: [23, 2223, 2323, 9527, 9530], mirai: [23, 2323] },
   detect(reply) {
     if (reply[0] === IAC && (reply[1] ?? 0) >= 0xfb) return true
     const { kind } = classifyPrompt(reply.toString('latin1'))
     return kind === 'login' || kind === 'password'
   },
 
-  async grab({ conn }): Promise<GrabOutcome<TelnetResult>> {
-    const result: TelnetResult = {
-      banner: '',
-      prompt_kind: 'none',
-      will: [],
-      do: [],
-      wont: [],
-      dont: [],
-      negotiations: 0,
-      truncated: false,
-    }
+  newResult: () => ({
+    banner: '',
+    prompt_kind: 'none',
+    will: [],
+    do: [],
+    wont: [],
+    dont: [],
+    negotiations: 0,
+    truncated: false,
+  }),
+
+  async grab({ conn }, result) {
     let text: Buffer = Buffer.alloc(0)
     let pending: Buffer = Buffer.alloc(0)
     let answered = 0
@@ -58,23 +65,37 @@ export const telnetModule: ProtocolModule<TelnetResult> = {
       const quietAfterBanner = err instanceof IoTimeoutError && !(err instanceof DeadlineError)
       if (!quietAfterBanner || (text.length === 0 && result.negotiations === 0)) {
         finish(result, text, conn.truncated)
-        return { status: statusFromError(err), result, error: (err as Error).message }
+        throw err
       }
     }
     finish(result, text, conn.truncated)
-    if (text.length === 0 && result.negotiations === 0) {
-      return { status: 'io-error', result, error: 'connection closed without a banner' }
-    }
+    if (text.length === 0 && result.negotiations === 0) throw new Error('connection closed without a banner')
     if (result.negotiations === 0 && /^(?:HTTP\/|SSH-|RTSP\/)/.test(result.banner)) {
-      return { status: 'protocol-error', result, error: 'the reply is another protocol' }
+      throw new ProtocolError('the reply is another protocol')
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
     const banner = result.banner
-    return { banner, observations: banner.trim() ? [{ key: 'telnet.banner', value: banner }] : [] }
+    const observations: Observation[] = banner.trim() ? [{ key: 'telnet.banner', value: banner }] : []
+    const negotiation = negotiationLine(result)
+    if (negotiation) observations.push({ key: 'telnet.negotiation', value: negotiation })
+    return { banner, observations }
   },
+  matchKeys: ['telnet.banner', 'telnet.negotiation'],
+  // nmap's NULL probe hears the negotiation, then the banner
+  nmapResponse: (result, banner) => ({ probe: 'NULL', text: `${negotiationBytes(result)}${banner}` }),
+  searchFields: [
+    {
+      name: 'telnet.prompt',
+      type: 'text',
+      facet: true,
+      description: 'substring of the telnet prompt',
+      value: (r) => r.prompt,
+    },
+  ],
+  findings: [telnetExposed],
+  login: telnetLogin,
 }
 
 function finish(result: TelnetResult, text: Buffer, truncated: boolean): void {

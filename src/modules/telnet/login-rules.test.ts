@@ -4,7 +4,9 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import YAML from 'yaml'
 import { repoRoot } from '../../core/paths.js'
+import { fuzz } from '../../testing/fuzz.js'
 import { afterPassword, afterUsername, preLogin } from './login-rules.js'
+import { screenText } from './prompt.js'
 
 interface Corpus {
   pre_login: { source: string; screen: string; kind: string }[]
@@ -57,11 +59,6 @@ test('refusals carry a kind that real wrong passwords and controls share; decisi
 })
 
 test('random screens never throw and a success always ends on a prompt-like line', () => {
-  let seed = 7
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed
-  }
   const pieces = [
     '# ',
     '$ ',
@@ -76,9 +73,18 @@ test('random screens never throw and a success always ends on a prompt-like line
     '\x00',
     'ÿ',
   ]
-  for (let i = 0; i < 5000; i++) {
-    const screen = Array.from({ length: 1 + (next() % 8) }, () => pieces[next() % pieces.length]).join('')
-    const v = afterPassword(screen, 'Password:', next() % 2 === 0)
-    if (v?.verdict === 'success') assert.ok(/[#$>%]\s*$|menu/i.test(screen), JSON.stringify(screen))
-  }
+  fuzz(
+    7,
+    5000,
+    (rng) => ({
+      screen: Array.from({ length: 1 + rng.int(8) }, () => rng.pick(pieces)).join(''),
+      echoed: rng.chance(0.5),
+    }),
+    ({ screen, echoed }) => {
+      const v = afterPassword(screen, 'Password:', echoed)
+      // judged as a person reads the screen (screenText: NUL padding and escapes removed)
+      if (v?.verdict === 'success')
+        assert.ok(/[#$>%]\s*$|menu/i.test(screenText(screen)), JSON.stringify(screen))
+    },
+  )
 })

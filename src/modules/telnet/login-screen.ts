@@ -1,6 +1,6 @@
-import type { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
 import { IoTimeoutError } from '../../core/scan-status.js'
+import type { Transcript } from '../../core/transcript.js'
 import { answer, parseTelnet } from './wire.js'
 
 /** Beyond this many we stop answering negotiations: a flood gets no more of our bytes. */

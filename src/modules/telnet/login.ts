@@ -1,8 +1,8 @@
-import type { Credential } from '../../audit/credential.js'
-import { attemptLogin } from '../../audit/login-attempt.js'
-import type { LoginContext, LoginOutcome, LoginVerifier } from '../../audit/login-verifier.js'
-import { Transcript } from '../../audit/transcript.js'
 import type { Connection } from '../../core/connection.js'
+import type { Credential } from '../../core/credential.js'
+import { attemptLogin } from '../../core/login-attempt.js'
+import type { LoginContext, LoginOutcome, LoginVerifier } from '../../core/login-verifier.js'
+import { Transcript } from '../../core/transcript.js'
 import {
   type AfterUsername,
   afterPassword,
@@ -30,7 +30,6 @@ type Converse = Pick<LoginOutcome, 'verdict' | 'reason' | 'refusal' | 'cited' | 
  * password is sent; after it, nothing at all is sent.
  */
 export const telnetLogin: LoginVerifier<TelnetResult> = {
-  protocol: 'telnet',
   applies(record) {
     const result = record.data.telnet as TelnetResult | undefined
     if (record.status !== 'success' || !result) return { ok: false, reason: 'no telnet service grabbed' }

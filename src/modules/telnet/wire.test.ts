@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, randomBytes } from '../../testing/fuzz.js'
 import { answer, parseTelnet } from './wire.js'
 
 test('separates negotiations, subnegotiations and text; unescapes IAC IAC', () => {
@@ -45,14 +46,13 @@ test('answers politely: refuses what it is asked to do, accepts only ECHO and SG
 })
 
 test('random bytes never throw and never lose text bytes that are not commands', () => {
-  let seed = 12345
-  const next = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed & 0xff
-  }
-  for (let round = 0; round < 2000; round++) {
-    const bytes = Buffer.from(Array.from({ length: 1 + (next() % 64) }, next))
-    const out = parseTelnet(bytes)
-    assert.ok(out.text.length + out.rest.length <= bytes.length)
-  }
+  fuzz(
+    12345,
+    2000,
+    (rng) => Buffer.concat([Buffer.from([rng.int(256)]), randomBytes(rng, 63)]),
+    (bytes) => {
+      const out = parseTelnet(bytes)
+      assert.ok(out.text.length + out.rest.length <= bytes.length)
+    },
+  )
 })

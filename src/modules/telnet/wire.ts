@@ -33,7 +33,14 @@ export function optionName(code: number): string {
   return OPTION_NAMES[code] ?? `option-${code}`
 }
 
-export type Verb = 'do' | 'dont' | 'will' | 'wont'
+const OPTION_CODES = new Map(Object.entries(OPTION_NAMES).map(([code, name]) => [name, Number(code)]))
+
+/** The option code of a name `optionName` gave. */
+export function optionCode(name: string): number | undefined {
+  return OPTION_CODES.get(name) ?? (/^option-(\d+)$/.exec(name) ? Number(name.slice(7)) : undefined)
+}
+
+type Verb = 'do' | 'dont' | 'will' | 'wont'
 
 export interface Negotiation {
   verb: Verb

@@ -1,8 +1,8 @@
 import { printable } from '../../core/printable.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { statusFromError } from '../../core/scan-status.js'
-import { httpRequest } from '../http/request.js'
-import { header } from '../http/wire.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { header } from '../../lib/http-head.js'
+import { httpRequest } from '../../lib/http-request.js'
+import { tr069Exposed } from './findings.js'
 import type { Tr069Result } from './result.js'
 
 /**
@@ -18,35 +18,33 @@ export const tr069Module: ProtocolModule<Tr069Result> = {
   transport: 'tcp',
   defaultPorts: [7547, 30005],
 
-  async grab({ conn, target }): Promise<GrabOutcome<Tr069Result>> {
-    const result: Tr069Result = { cwmp_evidence: [] }
-    try {
-      const { head, body } = await httpRequest(conn, {
-        method: 'GET',
-        path: '/',
-        host: `${target.ip}:${target.port}`,
-      })
-      result.status_code = head.status_code
-      const server = header(head, 'server')
-      if (server) result.server = printable(Buffer.from(server, 'latin1'), 256)
-      const challenge = header(head, 'www-authenticate')
-      if (challenge) {
-        const scheme = /^\s*([A-Za-z][\w-]*)/.exec(challenge)?.[1] ?? ''
-        const realm = /realm\s*=\s*"([^"]*)"/i.exec(challenge)?.[1]
-        result.auth = {
-          scheme,
-          ...(realm !== undefined ? { realm: printable(Buffer.from(realm, 'latin1'), 128) } : {}),
-        }
+  // CWMP, the management channel Mirai variants attacked in 2016
+  portPresets: { iot: [7547] },
+  newResult: () => ({ cwmp_evidence: [] }),
+
+  async grab({ conn, target }, result) {
+    const { head, body } = await httpRequest(conn, {
+      method: 'GET',
+      path: '/',
+      host: `${target.ip}:${target.port}`,
+    })
+    result.status_code = head.status_code
+    const server = header(head, 'server')
+    if (server) result.server = printable(Buffer.from(server, 'latin1'), 256)
+    const challenge = header(head, 'www-authenticate')
+    if (challenge) {
+      const scheme = /^\s*([A-Za-z][\w-]*)/.exec(challenge)?.[1] ?? ''
+      const realm = /realm\s*=\s*"([^"]*)"/i.exec(challenge)?.[1]
+      result.auth = {
+        scheme,
+        ...(realm !== undefined ? { realm: printable(Buffer.from(realm, 'latin1'), 128) } : {}),
       }
-      if (server && CWMP_SERVERS.test(server)) result.cwmp_evidence.push('server')
-      if (/cwmp|dslforum-org/i.test(body.subarray(0, 8192).toString('latin1')))
-        result.cwmp_evidence.push('body')
-      if (header(head, 'soapaction') !== undefined) result.cwmp_evidence.push('soapaction')
-      if (challenge && target.port === 7547) result.cwmp_evidence.push('authenticated-7547')
-      return { status: 'success', result }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
     }
+    if (server && CWMP_SERVERS.test(server)) result.cwmp_evidence.push('server')
+    if (/cwmp|dslforum-org/i.test(body.subarray(0, 8192).toString('latin1')))
+      result.cwmp_evidence.push('body')
+    if (header(head, 'soapaction') !== undefined) result.cwmp_evidence.push('soapaction')
+    if (challenge && target.port === 7547) result.cwmp_evidence.push('authenticated-7547')
   },
 
   describe(result) {
@@ -62,4 +60,6 @@ export const tr069Module: ProtocolModule<Tr069Result> = {
       .join(' ')
     return { banner, observations }
   },
+  matchKeys: ['tr069.server', 'tr069.realm'],
+  findings: [tr069Exposed],
 }

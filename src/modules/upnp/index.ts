@@ -1,7 +1,8 @@
 import { Connection } from '../../core/connection.js'
-import type { GrabOutcome, ProtocolModule } from '../../core/protocol-module.js'
-import { ProtocolError, statusFromError } from '../../core/scan-status.js'
-import { httpRequest } from '../http/request.js'
+import type { ProtocolModule } from '../../core/protocol-module.js'
+import { ProtocolError } from '../../core/scan-status.js'
+import { httpRequest } from '../../lib/http-request.js'
+import { upnpExposed } from './findings.js'
 import type { UpnpResult } from './result.js'
 import { msearch, parseDescription, parseSsdpReply, sameHostUrl } from './wire.js'
 
@@ -13,33 +14,29 @@ export const upnpModule: ProtocolModule<UpnpResult> = {
   description: 'SSDP M-SEARCH reply headers and the UPnP device description on the same host',
   transport: 'udp',
   defaultPorts: [1900],
+  portPresets: { 'iot-udp': [1900] },
+  newResult: () => ({ responses: [] }),
 
-  async grab({ udp, target, limits }): Promise<GrabOutcome<UpnpResult>> {
-    const result: UpnpResult = { responses: [] }
-    if (!udp) return { status: 'io-error', result, error: 'upnp needs a UDP exchange' }
-    try {
-      const replies = await udp.request(msearch(), { lingerMs: LINGER_MS })
-      for (const reply of replies) {
-        try {
-          result.responses.push(parseSsdpReply(reply.data))
-        } catch (err) {
-          if (result.responses.length === 0 && reply === replies.at(-1)) throw err
-        }
+  async grab({ udp, target, limits }, result) {
+    const replies = await udp.request(msearch(), { lingerMs: LINGER_MS })
+    for (const reply of replies) {
+      try {
+        result.responses.push(parseSsdpReply(reply.data))
+      } catch (err) {
+        if (result.responses.length === 0 && reply === replies.at(-1)) throw err
       }
-    } catch (err) {
-      return { status: statusFromError(err), result, error: (err as Error).message }
     }
     result.server = result.responses.find((r) => r.server)?.server
     result.location = result.responses.find((r) => r.location)?.location
     if (result.server === undefined) delete result.server
     if (result.location === undefined) {
       delete result.location
-      return { status: 'success', result }
+      return
     }
     const url = sameHostUrl(result.location, target.ip)
     if (!url) {
       result.location_offhost = true
-      return { status: 'success', result }
+      return
     }
     // the description lives on another port of the same host: one bounded HTTP fetch
     let conn: Connection | undefined
@@ -57,7 +54,6 @@ export const upnpModule: ProtocolModule<UpnpResult> = {
     } finally {
       conn?.close()
     }
-    return { status: 'success', result }
   },
 
   describe(result) {
@@ -77,4 +73,6 @@ export const upnpModule: ProtocolModule<UpnpResult> = {
       .join('\r\n')
     return { banner, observations }
   },
+  matchKeys: ['upnp.server', 'upnp.manufacturer', 'upnp.model', 'upnp.model_number', 'upnp.friendly_name'],
+  findings: [upnpExposed],
 }

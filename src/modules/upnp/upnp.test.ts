@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { fuzz, onlyProtocolError, pieces } from '../../testing/fuzz.js'
 import { grabOnce, tcpPeer, udpPeer } from '../../testing/protocol-peer.js'
 import { upnpModule } from './index.js'
 import { maskSerial, parseDescription, parseSsdpReply, sameHostUrl } from './wire.js'
@@ -110,11 +111,6 @@ test('wire: serial masking, same-host URLs, parser fuzz', () => {
   assert.equal(sameHostUrl('file:///etc/passwd', '127.70.6.1'), undefined)
   assert.equal(sameHostUrl('not a url', '127.70.6.1'), undefined)
   assert.throws(() => parseDescription('<html></html>'), { name: 'ProtocolError' })
-  let seed = 9
-  const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff
-    return seed >> 8
-  }
   const bits = [
     '<root>',
     '<device>',
@@ -129,17 +125,13 @@ test('wire: serial masking, same-host URLs, parser fuzz', () => {
     '\n',
   ]
   const ssdpBits = ['HTTP/1.1 200 OK\r\n', 'SERVER: a\r\n', 'LOCATION:', ':', '\r\n', '\u00ff']
-  for (let i = 0; i < 1500; i++) {
-    let xml = ''
-    let head = ''
-    for (let j = rand() % 14; j > 0; j--) xml += bits[rand() % bits.length]
-    for (let j = rand() % 8; j > 0; j--) head += ssdpBits[rand() % ssdpBits.length]
-    for (const run of [() => parseDescription(xml), () => parseSsdpReply(Buffer.from(head, 'latin1'))]) {
-      try {
-        run()
-      } catch (err) {
-        assert.equal((err as Error).name, 'ProtocolError')
-      }
-    }
-  }
+  fuzz(
+    9,
+    1500,
+    (rng) => [pieces(rng, bits, 13), pieces(rng, ssdpBits, 7)] as const,
+    ([xml, head]) => {
+      onlyProtocolError(() => parseDescription(xml))
+      onlyProtocolError(() => parseSsdpReply(Buffer.from(head, 'latin1')))
+    },
+  )
 })

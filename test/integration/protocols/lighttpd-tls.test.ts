@@ -3,13 +3,15 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { tlsLayer } from '../../../src/grab/tls/tls-layer.js'
 import type { HttpResult } from '../../../src/modules/http/result.js'
-import { tlsModule } from '../../../src/modules/tls/index.js'
+import { builtinModules } from '../../../src/modules/index.js'
 import { grabOnce } from '../../../src/testing/protocol-peer.js'
 import { have, scratch, startDaemon, waitForTcp } from './daemon.js'
 
 // 8443: the tls module grabs the HTTP inside
 const SERVER = { ip: '127.70.24.1', port: 8443, transport: 'tcp' as const }
+const tlsModule = tlsLayer(builtinModules)
 // Debian ships lighttpd's TLS in its own package, lighttpd-mod-openssl
 const MOD_OPENSSL = '/usr/lib/lighttpd/mod_openssl.so'
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import YAML from 'yaml'
 import { z } from 'zod'
-import { MamoriError } from '../core/errors.js'
-import { dataPath } from '../core/paths.js'
-import { normalizeVendor, vendorMatches } from './dictionaries.js'
+import { MamoriError } from '../../core/errors.js'
+import { dataPath } from '../../core/paths.js'
+import { normalizeVendor, vendorMatches } from '../../lib/vendor-name.js'
 
 /** A vendor API path that asks for HTTP credentials, and what its own answer looks like. */
 export interface HttpAuthPath {

@@ -1,12 +1,11 @@
-import type { SnmpResult } from '../../modules/snmp/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { SnmpResult } from './result.js'
 
 /** The default community `public` reads the device's MIB (configuration, interfaces, sometimes more). */
-export const snmpPublic: AssessRule = {
+export const snmpPublic: FindingRule<SnmpResult> = {
   type: 'snmp-public-community',
-  assess(record) {
-    const snmp = protocolData<SnmpResult>(record, 'snmp')
-    if (!snmp?.public_community) return undefined
+  assess(snmp) {
+    if (!snmp.public_community) return undefined
     return {
       type: this.type,
       severity: 'high',

@@ -2,10 +2,10 @@ import { X509Certificate } from 'node:crypto'
 import type { PeerCertificate } from 'node:tls'
 import { printable } from '../../core/printable.js'
 import { ProtocolError } from '../../core/scan-status.js'
-import type { TlsCertificate } from './result.js'
+import type { TlsCertificate } from './tls-result.js'
 
 /** Longer chains are cut: a device needs 1-3, an enormous one is hostile. */
-export const MAX_CHAIN = 8
+const MAX_CHAIN = 8
 
 function clean(text: string, max = 512): string {
   return printable(Buffer.from(text, 'utf8'), max)

@@ -1,12 +1,11 @@
-import type { AdbResult } from '../../modules/adb/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { AdbResult } from './result.js'
 
 /** Android Debug Bridge on the network: without auth it is a root shell for anyone. */
-export const adbExposed: AssessRule = {
+export const adbExposed: FindingRule<AdbResult> = {
   type: 'adb-exposed',
-  assess(record) {
-    const adb = protocolData<AdbResult>(record, 'adb')
-    if (!adb?.reply) return undefined
+  assess(adb) {
+    if (!adb.reply) return undefined
     return {
       type: this.type,
       severity: adb.connected ? 'critical' : 'high',

@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream'
-import type { Connection } from '../core/connection.js'
-import { IoTimeoutError } from '../core/scan-status.js'
+import type { Connection } from '../../core/connection.js'
+import { IoTimeoutError } from '../../core/scan-status.js'
 
 /**
  * A Node stream over a framework Connection, for client libraries that want a socket (ssh2): the

@@ -1,5 +1,5 @@
-import type { HttpResult } from '../../modules/http/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { HttpResult } from './result.js'
 
 /**
  * Titles and realms of device administration pages (router, camera, DVR, NAS, printer logins),
@@ -20,11 +20,10 @@ const ADMIN = [
 ]
 
 /** An administration interface reachable: the login page is where default credentials are tried. */
-export const adminUiExposed: AssessRule = {
+export const adminUiExposed: FindingRule<HttpResult> = {
   type: 'admin-ui-exposed',
-  assess(record) {
-    const http = protocolData<HttpResult>(record, 'http')
-    if (!http || http.status_code === undefined) return undefined
+  assess(http) {
+    if (http.status_code === undefined) return undefined
     const title = http.title ?? ''
     const realm = http.www_authenticate?.realm ?? ''
     const hit = ADMIN.find((re) => re.test(title) || re.test(realm))

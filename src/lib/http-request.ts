@@ -1,5 +1,5 @@
-import type { Connection } from '../../core/connection.js'
-import { completeBody, type HttpHead, parseHead } from './wire.js'
+import type { Connection } from '../core/connection.js'
+import { completeBody, type HttpHead, parseHead } from './http-head.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'

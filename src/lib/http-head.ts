@@ -1,4 +1,4 @@
-import { ProtocolError } from '../../core/scan-status.js'
+import { ProtocolError } from '../core/scan-status.js'
 
 export interface HttpHead {
   protocol: string

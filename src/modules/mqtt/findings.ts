@@ -1,12 +1,11 @@
-import type { MqttResult } from '../../modules/mqtt/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { MqttResult } from './result.js'
 
 /** A broker that accepts anonymous clients: anyone can read and publish device messages. */
-export const openMqttBroker: AssessRule = {
+export const openMqttBroker: FindingRule<MqttResult> = {
   type: 'open-mqtt-broker',
-  assess(record) {
-    const mqtt = protocolData<MqttResult>(record, 'mqtt')
-    if (!mqtt?.anonymous) return undefined
+  assess(mqtt) {
+    if (!mqtt.anonymous) return undefined
     const versions = [mqtt.v311?.accepted && '3.1.1', mqtt.v5?.accepted && '5'].filter(Boolean).join(' and ')
     return {
       type: this.type,

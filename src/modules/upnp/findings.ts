@@ -1,12 +1,11 @@
-import type { UpnpResult } from '../../modules/upnp/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { UpnpResult } from './result.js'
 
 /** SSDP answering unicast M-SEARCH: an amplification reflector, and a map of the device's services. */
-export const upnpExposed: AssessRule = {
+export const upnpExposed: FindingRule<UpnpResult> = {
   type: 'upnp-exposed',
-  assess(record) {
-    const upnp = protocolData<UpnpResult>(record, 'upnp')
-    if (!upnp || upnp.responses.length === 0) return undefined
+  assess(upnp) {
+    if (upnp.responses.length === 0) return undefined
     // an Internet gateway's port-mapping service reachable here lets anyone open ports through it
     const igd = upnp.description?.services.some((s) => /WAN(?:IP|PPP)Connection/.test(s)) === true
     return {

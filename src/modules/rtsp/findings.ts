@@ -1,11 +1,11 @@
-import type { RtspResult } from '../../modules/rtsp/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { RtspResult } from './result.js'
 
 /** A camera that describes its stream to anyone: the video is one RTSP client away. */
-export const unauthenticatedRtsp: AssessRule = {
+export const unauthenticatedRtsp: FindingRule<RtspResult> = {
   type: 'unauthenticated-rtsp',
-  assess(record) {
-    const stream = protocolData<RtspResult>(record, 'rtsp')?.unauthenticated_stream
+  assess(rtsp) {
+    const stream = rtsp.unauthenticated_stream
     if (!stream) return undefined
     return {
       type: this.type,

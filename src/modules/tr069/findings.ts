@@ -1,12 +1,11 @@
-import type { Tr069Result } from '../../modules/tr069/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { Tr069Result } from './result.js'
 
 /** The CWMP connection-request port answering: the management channel Mirai variants attacked in 2016. */
-export const tr069Exposed: AssessRule = {
+export const tr069Exposed: FindingRule<Tr069Result> = {
   type: 'tr069-exposed',
-  assess(record) {
-    const tr = protocolData<Tr069Result>(record, 'tr069')
-    if (!tr || tr.status_code === undefined) return undefined
+  assess(tr) {
+    if (tr.status_code === undefined) return undefined
     return {
       type: this.type,
       severity: 'medium',

@@ -1,8 +1,8 @@
-import type { Connection, ConnectionLimits } from '../core/connection.js'
-import type { Fingerprint, ScanRecord } from '../core/record.js'
-import type { ScanStatus } from '../core/scan-status.js'
-import type { Target } from '../core/target.js'
+import type { Connection, ConnectionLimits } from './connection.js'
 import type { Credential } from './credential.js'
+import type { Fingerprint, ScanRecord } from './record.js'
+import type { ScanStatus } from './scan-status.js'
+import type { Target } from './target.js'
 import type { TranscriptLine } from './transcript.js'
 
 /**
@@ -51,7 +51,7 @@ export interface LoginOutcome {
 }
 
 /** Access without any credential that a verifier proved (a vendor API path answering without auth). */
-export interface OpenAccess {
+interface OpenAccess {
   reason: string
   cited?: string
   transcript: TranscriptLine[]
@@ -71,15 +71,15 @@ export interface LoginContext<H = unknown> {
 
 /**
  * Checks whether one credential logs in to one service, speaking only up to the login's answer:
- * after a success nothing is sent except the protocol's own logout or close.
+ * after a success nothing is sent except the protocol's own logout or close. A protocol module
+ * carries its own (`ProtocolModule.login`); the credential audit tries the one of the module that
+ * grabbed the service.
  *
  * @example
- * const outcome = await telnetLogin.login(ctx, { id: 'mirai-01', username: 'root', password: 'xc3511', source })
+ * const outcome = await telnetModule.login.login(ctx, { id: 'mirai-01', username: 'root', password: 'xc3511', source })
  * // { verdict: 'success', reason: 'shell prompt "# " after login', transcript: [...] }
  */
 export interface LoginVerifier<H = unknown> {
-  /** The module name this verifier logs in to (`telnet`, `ssh`, ...). */
-  readonly protocol: string
   /** Whether the grabbed service asks for credentials this verifier can try; a reason when not. */
   applies(record: ScanRecord): { ok: true } | { ok: false; reason: string }
   /**

@@ -1,13 +1,13 @@
-import type { Connection } from '../core/connection.js'
-import { statusFromError } from '../core/scan-status.js'
+import type { Connection } from './connection.js'
 import type { LoginContext, LoginOutcome, LoginVerdict } from './login-verifier.js'
+import { statusFromError } from './scan-status.js'
 import type { Transcript } from './transcript.js'
 
 /** Verdicts that are the device's judgement of a credential, whatever was sent. */
 const JUDGED: ReadonlySet<LoginVerdict> = new Set(['success', 'failure'])
 
 /** Whether the device judged a credential: the secret went out, or it answered one. */
-export function credentialJudged(verdict: LoginVerdict, transcript: Transcript): boolean {
+function credentialJudged(verdict: LoginVerdict, transcript: Transcript): boolean {
   return transcript.secretSent || JUDGED.has(verdict)
 }
 

@@ -1,15 +1,13 @@
-import type { TelnetResult } from '../../modules/telnet/result.js'
-import { type AssessRule, protocolData } from '../assess-rule.js'
+import type { FindingRule } from '../../core/protocol-module.js'
+import type { TelnetResult } from './result.js'
 
 /**
  * Telnet answering at all is what Mirai and its descendants scan for (23, 2323, 2223, 9527): the
  * password goes in clear text and the login can be brute-forced. A shell with no login is worse.
  */
-export const telnetExposed: AssessRule = {
+export const telnetExposed: FindingRule<TelnetResult> = {
   type: 'telnet-exposed',
-  assess(record) {
-    const telnet = protocolData<TelnetResult>(record, 'telnet')
-    if (!telnet) return undefined
+  assess(telnet, record) {
     const openShell = telnet.prompt_kind === 'shell'
     return {
       type: this.type,

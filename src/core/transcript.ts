@@ -1,4 +1,4 @@
-import { printable } from '../core/printable.js'
+import { printable } from './printable.js'
 
 /** One step of a login exchange as kept in the evidence. */
 export interface TranscriptLine {
